@@ -1,0 +1,62 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PROJECT, SECRET_KEYS } from "./defaults";
+import { ConfigError, ConfigProblem, toProblems } from "./errors";
+import { CONFIG_KEYS, StackConfig, stackConfigSchema } from "./schema";
+
+// The SDK knows which settings arrived as secrets but leaves the question out of its typings.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+
+/**
+ * Validates raw stack settings (the `agent-platform:` namespace, without the prefix) and applies
+ * defaults. `secretKeys` lists the keys that arrived as Pulumi secrets; a secret setting given in
+ * plain text is refused (SEC-06), because it would sit unencrypted in the stack file and state.
+ */
+export function parseStackConfig(raw: Record<string, unknown>, secretKeys: readonly string[] = []): StackConfig {
+  const problems: ConfigProblem[] = [];
+  for (const key of SECRET_KEYS) {
+    if (raw[key] !== undefined && !secretKeys.includes(key)) {
+      problems.push({
+        key: `${PROJECT}:${key}`,
+        rule: `must be a secret: set it with \`pulumi config set --secret ${key}\``,
+        value: "[secret]",
+      });
+    }
+  }
+  const result = stackConfigSchema.safeParse(raw);
+  if (!result.success) {
+    problems.push(...toProblems(result.error.issues, raw));
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return result.data!;
+}
+
+/** Reads every `agent-platform:` setting from the running Pulumi program's configuration. */
+export function loadStackConfig(): StackConfig {
+  const raw: Record<string, unknown> = {};
+  const secretKeys: string[] = [];
+  const prefix = `${PROJECT}:`;
+  const all = pulumi.runtime.allConfig();
+  for (const fullKey of Object.keys(all)) {
+    if (!fullKey.startsWith(prefix)) continue;
+    const key = fullKey.slice(prefix.length);
+    raw[key] = decode(all[fullKey]);
+    if (isConfigSecret(fullKey)) secretKeys.push(key);
+  }
+  return parseStackConfig(raw, secretKeys);
+}
+
+/**
+ * Structured values reach the program as JSON text and scalars as plain strings. Only objects and
+ * arrays are decoded: every top-level scalar setting is a string, and "1.34" must stay one.
+ */
+function decode(text: string): unknown {
+  if (!/^\s*[[{]/.test(text)) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export { CONFIG_KEYS };

@@ -1,0 +1,209 @@
+import { z } from "zod";
+import {
+  DEFAULTS,
+  MODEL_PROVIDER_HOSTS,
+  ModelProvider,
+  SUPPORTED_KUBERNETES_VERSIONS,
+  TENANT_ID_MAX_LENGTH,
+  TENANT_PLANS,
+  TenantPlanName,
+} from "./defaults";
+import {
+  CIDR_RULE,
+  DNS1123_LABEL_RULE,
+  EMAIL_RULE,
+  HOSTNAME_RULE,
+  IMAGE_RULE,
+  QUANTITY_RULE,
+  ROLE_ARN_RULE,
+  STACK_REFERENCE_RULE,
+  isDns1123Label,
+  isEmail,
+  isHostname,
+  isIamPrincipalArn,
+  isPinnedImage,
+  isRfc1918,
+  isStackReference,
+  parseIpv4Cidr,
+  parseQuantity,
+} from "./rules";
+
+const hostname = z.string().refine(isHostname, { error: HOSTNAME_RULE });
+const image = z.string().refine(isPinnedImage, { error: IMAGE_RULE });
+const cidr = z.string().refine((v) => parseIpv4Cidr(v) !== undefined, { error: CIDR_RULE });
+
+function quantityBetween(min: string, max: string) {
+  const low = parseQuantity(min)!;
+  const high = parseQuantity(max)!;
+  return z.string().superRefine((value, ctx) => {
+    const parsed = parseQuantity(value);
+    if (parsed === undefined) {
+      ctx.addIssue({ code: "custom", message: QUANTITY_RULE });
+    } else if (parsed < low || parsed > high) {
+      ctx.addIssue({ code: "custom", message: `must be between ${min} and ${max}` });
+    }
+  });
+}
+
+function uniqueList<T extends z.ZodType<string>>(item: T, what: string) {
+  return z.array(item).superRefine((values, ctx) => {
+    values.forEach((value, index) => {
+      if (values.indexOf(value) !== index) {
+        ctx.addIssue({ code: "custom", path: [index], message: `duplicate ${what}` });
+      }
+    });
+  });
+}
+
+interface NodePoolDefaults {
+  instanceTypes: readonly string[];
+  minSize: number;
+  desiredSize: number;
+  maxSize: number;
+  diskSizeGiB: number;
+}
+
+const nodePool = (defaults: NodePoolDefaults) =>
+  z
+    .strictObject({
+      instanceTypes: z
+        .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be an EC2 instance type, e.g. m7i.large" }))
+        .min(1)
+        .default([...defaults.instanceTypes]),
+      minSize: z.int().min(1).max(100).default(defaults.minSize),
+      desiredSize: z.int().min(1).max(100).default(defaults.desiredSize),
+      maxSize: z.int().min(1).max(100).default(defaults.maxSize),
+      diskSizeGiB: z.int().min(20).max(1000).default(defaults.diskSizeGiB),
+    })
+    .superRefine((pool, ctx) => {
+      if (pool.minSize > pool.desiredSize || pool.desiredSize > pool.maxSize) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["desiredSize"],
+          message: `must lie between minSize (${pool.minSize}) and maxSize (${pool.maxSize})`,
+        });
+      }
+    });
+
+const clusterSchema = z
+  .strictObject({
+    mode: z.enum(["eks", "existing"]).default(DEFAULTS.cluster.mode),
+    kubernetesVersion: z.enum(SUPPORTED_KUBERNETES_VERSIONS).default(DEFAULTS.cluster.kubernetesVersion),
+    vpcCidr: cidr
+      .refine((v) => {
+        const parsed = parseIpv4Cidr(v);
+        return parsed !== undefined && isRfc1918(parsed) && parsed.prefix >= 16 && parsed.prefix <= 20;
+      }, { error: "must be a private (RFC 1918) block between /16 and /20, room for six subnets" })
+      .default(DEFAULTS.cluster.vpcCidr),
+    availabilityZoneCount: z.int().min(3).max(6).default(DEFAULTS.cluster.availabilityZoneCount),
+    publicAccessCidrs: uniqueList(
+      cidr.refine((v) => v !== "0.0.0.0/0", { error: "must not open the Kubernetes API to the whole internet" }),
+      "CIDR",
+    ).default([...DEFAULTS.cluster.publicAccessCidrs]),
+    adminRoleArns: uniqueList(z.string().refine(isIamPrincipalArn, { error: ROLE_ARN_RULE }), "ARN").default([
+      ...DEFAULTS.cluster.adminRoleArns,
+    ]),
+    gvisorVersion: z
+      .string()
+      .regex(/^[0-9]{8}(\.[0-9]+)?$/, { error: "must be a gVisor release such as 20251110.0" })
+      .default(DEFAULTS.cluster.gvisorVersion),
+    systemNodes: nodePool(DEFAULTS.cluster.systemNodes).prefault({}),
+    sandboxNodes: nodePool(DEFAULTS.cluster.sandboxNodes).prefault({}),
+    kubeconfigContext: z.string().min(1).optional(),
+  })
+  .superRefine((cluster, ctx) => {
+    if (cluster.mode === "existing" && !cluster.kubeconfigContext) {
+      ctx.addIssue({ code: "custom", path: ["kubeconfigContext"], message: "is required when cluster.mode is existing" });
+    }
+    if (cluster.mode === "eks" && cluster.kubeconfigContext) {
+      ctx.addIssue({ code: "custom", path: ["kubeconfigContext"], message: "applies only when cluster.mode is existing" });
+    }
+  });
+
+const tenantSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .max(TENANT_ID_MAX_LENGTH, { error: `must be at most ${TENANT_ID_MAX_LENGTH} characters` })
+      .refine(isDns1123Label, { error: DNS1123_LABEL_RULE }),
+    displayName: z.string().min(1).max(100).optional(),
+    plan: z.enum(Object.keys(TENANT_PLANS) as [TenantPlanName, ...TenantPlanName[]]).default(DEFAULTS.tenant.plan),
+    modelProvider: z.enum(Object.keys(MODEL_PROVIDER_HOSTS) as [ModelProvider, ...ModelProvider[]]),
+    allowedApiHosts: uniqueList(hostname, "host").max(10).optional(),
+    storage: quantityBetween("1Gi", "1Ti").optional(),
+    images: z.strictObject({ gateway: image.optional(), authGuard: image.optional() }).optional(),
+  })
+  .superRefine((tenant, ctx) => {
+    if (MODEL_PROVIDER_HOSTS[tenant.modelProvider].length === 0 && !tenant.allowedApiHosts?.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["allowedApiHosts"],
+        message: `is required for modelProvider ${tenant.modelProvider}, which has no well-known API host`,
+      });
+    }
+  })
+  .transform((tenant) => ({
+    ...tenant,
+    allowedApiHosts: tenant.allowedApiHosts ?? [...MODEL_PROVIDER_HOSTS[tenant.modelProvider]],
+    storage: tenant.storage ?? TENANT_PLANS[tenant.plan].storage,
+  }));
+
+const stackConfigObject = z.strictObject({
+    domain: hostname,
+    acmeEmail: z.string().refine(isEmail, { error: EMAIL_RULE }),
+    stackRole: z.enum(["all", "platform", "tenants"]).default(DEFAULTS.stackRole),
+    platformStack: z.string().refine(isStackReference, { error: STACK_REFERENCE_RULE }).optional(),
+    cluster: clusterSchema.prefault({}),
+    platformApi: z.strictObject({
+      image,
+      replicas: z.int().min(3, { error: "must be at least 3 (CLU-04: the platform API survives a node loss)" }).max(50).default(DEFAULTS.platformApi.replicas),
+      port: z.int().min(1024).max(65535).default(DEFAULTS.platformApi.port),
+    }),
+    agentImages: z.strictObject({
+      gateway: image,
+      authGuard: image.default(DEFAULTS.agentImages.authGuard),
+    }),
+    admission: z
+      .strictObject({
+        latestTag: z.enum(["warn", "deny"]).default(DEFAULTS.admission.latestTag),
+        allowedRegistries: uniqueList(hostname, "registry").default([...DEFAULTS.admission.allowedRegistries]),
+      })
+      .prefault({}),
+    alertWebhookUrl: z.url({ protocol: /^https$/, error: "must be an https:// URL" }).optional(),
+    tenants: z
+      .array(tenantSchema)
+      .max(5000)
+      .default([])
+      .superRefine((tenants, ctx) => {
+        const seen = new Map<string, number>();
+        tenants.forEach((tenant, index) => {
+          const first = seen.get(tenant.id);
+          if (first !== undefined) {
+            ctx.addIssue({
+              code: "custom",
+              path: [index, "id"],
+              message: `duplicates the id of tenants[${first}]; tenant ids must be unique`,
+            });
+          } else {
+            seen.set(tenant.id, index);
+          }
+        });
+      }),
+});
+
+export const stackConfigSchema = stackConfigObject.superRefine((config, ctx) => {
+    if (config.stackRole === "tenants" && !config.platformStack) {
+      ctx.addIssue({ code: "custom", path: ["platformStack"], message: "is required when stackRole is tenants" });
+    }
+    if (config.stackRole === "platform" && config.tenants.length > 0) {
+      ctx.addIssue({ code: "custom", path: ["tenants"], message: "must be empty when stackRole is platform" });
+    }
+  });
+
+/** The validated stack configuration, with every default applied. */
+export type StackConfig = z.output<typeof stackConfigSchema>;
+export type TenantConfig = StackConfig["tenants"][number];
+export type ClusterConfig = StackConfig["cluster"];
+
+/** The top-level keys of the `agent-platform:` config namespace. */
+export const CONFIG_KEYS = Object.keys(stackConfigObject.shape) as (keyof StackConfig)[];

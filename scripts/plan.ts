@@ -1,0 +1,96 @@
+/**
+ * The main job: plan a stack offline. Runs the program under the mock engine with the stack's
+ * configuration and writes out/<stack>/{resources.json, manifests/, summary.md}.
+ *
+ *   npm run plan                          # stack prod
+ *   npm run plan -- --stack NAME          # another Pulumi.<NAME>.yaml
+ *   npm run plan -- --diff OLD_OUT_DIR    # also print what changed since an older plan
+ *   npm run plan -- --out DIR --config-dir DIR   # write elsewhere; read stack files elsewhere
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+import { buildCatalog } from "../controls/catalog";
+import { ConfigError } from "../config/errors";
+import { ProgramFailed, runProgram } from "../test/harness/run";
+import { REPO_ROOT } from "../test/harness/stackFile";
+import { PlannedResource, diffPlans, formatDiff } from "./plan/diff";
+import { renderManifests } from "./plan/manifests";
+import { renderSummary } from "./plan/summary";
+
+function step(message: string): void {
+  process.stdout.write(`• ${message}\n`);
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      stack: { type: "string", default: "prod" },
+      diff: { type: "string" },
+      out: { type: "string", default: path.join(REPO_ROOT, "out") },
+      // Where Pulumi.<stack>.yaml lives, like Pulumi.yaml's stackConfigDir.
+      "config-dir": { type: "string", default: REPO_ROOT },
+    },
+  });
+  const stack = values.stack!;
+  const started = Date.now();
+  step(`Planning stack ${stack} offline (Pulumi.${stack}.yaml, mock engine, no cloud credentials)`);
+
+  let run;
+  try {
+    run = await runProgram({ stack, stackFile: path.join(values["config-dir"]!, `Pulumi.${stack}.yaml`) });
+  } catch (error) {
+    const cause = error instanceof ProgramFailed ? error.cause : error;
+    if (cause instanceof ConfigError) {
+      process.stderr.write(`\n${cause.message}\n\nNothing was written.\n`);
+      return 1;
+    }
+    throw cause;
+  }
+  step(`Program declared ${run.resources.length} resources in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+
+  const resources: PlannedResource[] = run.resources.map(({ urn, type, name, parent, inputs, options }) => ({
+    urn,
+    type,
+    name,
+    parent,
+    inputs,
+    options,
+    ...(type === "pulumi:pulumi:Stack" ? { outputs: run.outputs } : {}),
+  }));
+  const manifests = renderManifests(run.resources);
+  const catalog = buildCatalog();
+  const policyReport = ["The policy pack has not run: it arrives with the policy-pack issue."];
+  const summary = renderSummary({ stack, resources: run.resources, manifestFiles: [...manifests.keys()], catalog, policyReport });
+
+  // Write beside the target and swap in at the end, so a failure never leaves a half-made plan.
+  const outDir = path.join(values.out!, stack);
+  const staging = `${outDir}.partial`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(path.join(staging, "manifests"), { recursive: true });
+  fs.writeFileSync(path.join(staging, "resources.json"), `${JSON.stringify(resources, null, 2)}\n`);
+  for (const [file, text] of manifests) fs.writeFileSync(path.join(staging, "manifests", file), text);
+  fs.writeFileSync(path.join(staging, "summary.md"), summary);
+  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.renameSync(staging, outDir);
+  step(`Wrote ${path.relative(process.cwd(), outDir)}/: resources.json, ${manifests.size} manifest file(s), summary.md`);
+
+  if (values.diff) {
+    const olderFile = path.join(values.diff, "resources.json");
+    if (!fs.existsSync(olderFile)) {
+      process.stderr.write(`--diff: ${olderFile} does not exist\n`);
+      return 1;
+    }
+    const older = JSON.parse(fs.readFileSync(olderFile, "utf8")) as PlannedResource[];
+    process.stdout.write(`\nChanges since ${values.diff}:\n${formatDiff(diffPlans(older, resources))}\n`);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

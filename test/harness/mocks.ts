@@ -1,0 +1,108 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/** The fake AWS account every offline plan runs in. */
+export const MOCK_ACCOUNT_ID = "123456789012";
+
+export interface InvokeRecord {
+  token: string;
+  inputs: Record<string, unknown>;
+}
+
+type InvokeHandler = (inputs: Record<string, any>, region: string) => Record<string, unknown>;
+
+/**
+ * Every data source the program may call, answered deterministically. An invoke missing here
+ * fails the run: silently answering `{}` would let a program depend on data no test has seen.
+ */
+const INVOKES: Record<string, InvokeHandler> = {
+  "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+    accountId: MOCK_ACCOUNT_ID,
+    arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/pulumi-deployer`,
+    userId: "AROAMOCKDEPLOYER",
+    id: MOCK_ACCOUNT_ID,
+  }),
+  "aws:index/getPartition:getPartition": () => ({
+    partition: "aws",
+    dnsSuffix: "amazonaws.com",
+    reverseDnsPrefix: "com.amazonaws",
+    id: "aws",
+  }),
+  "aws:index/getRegion:getRegion": (_inputs, region) => ({
+    region,
+    name: region,
+    endpoint: `ec2.${region}.amazonaws.com`,
+    description: region,
+    id: region,
+  }),
+  "aws:index/getAvailabilityZones:getAvailabilityZones": (_inputs, region) => {
+    const suffixes = ["a", "b", "c", "d", "e", "f"];
+    return {
+      names: suffixes.map((s) => `${region}${s}`),
+      zoneIds: suffixes.map((_, i) => `use1-az${i + 1}`),
+      state: "available",
+      groupNames: [region],
+      id: region,
+    };
+  },
+};
+
+/** Outputs the cloud would compute, for the types whose outputs the program reads. */
+function computedOutputs(type: string, name: string, inputs: Record<string, any>, region: string): Record<string, unknown> {
+  const [pkg, module] = type.split(":");
+  if (pkg !== "aws") return {};
+  const service = module.split("/")[0];
+  const physicalName = inputs.name ?? `${name}-mock`;
+  const outputs: Record<string, unknown> = {
+    arn: inputs.arn ?? `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${module.split("/")[1]}/${physicalName}`,
+    name: physicalName,
+  };
+  switch (type) {
+    case "aws:kms/key:Key":
+      outputs.keyId = `${name}-key-id`;
+      outputs.arn = `arn:aws:kms:${region}:${MOCK_ACCOUNT_ID}:key/${name}-key-id`;
+      break;
+    case "aws:iam/role:Role":
+      outputs.arn = `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${physicalName}`;
+      break;
+    case "aws:eks/cluster:Cluster":
+      outputs.endpoint = `https://${physicalName}.gr7.${region}.eks.amazonaws.com`;
+      outputs.certificateAuthority = { data: Buffer.from("mock-cluster-ca").toString("base64") };
+      outputs.identities = [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/MOCKOIDC` }] }];
+      break;
+    case "aws:ec2/launchTemplate:LaunchTemplate":
+      outputs.latestVersion = 1;
+      break;
+  }
+  return outputs;
+}
+
+export class PlatformMocks implements pulumi.runtime.Mocks {
+  readonly invokes: InvokeRecord[] = [];
+  /**
+   * Invokes nobody answers. They are reported after the run rather than thrown from `call`: the
+   * SDK turns a thrown mock error into a rejection with an empty message that nothing awaits.
+   */
+  readonly unanswered: Error[] = [];
+
+  constructor(private readonly region: string) {}
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+    const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, this.region) };
+    return { id: args.custom === false ? undefined : `${args.name}-id`, state };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+    const handler = INVOKES[args.token];
+    this.invokes.push({ token: args.token, inputs: args.inputs });
+    if (!handler) {
+      this.unanswered.push(
+        new Error(
+          `The program called ${args.token}, which the mock engine does not answer. ` +
+            `Add a deterministic answer for it to test/harness/mocks.ts.`,
+        ),
+      );
+      return {};
+    }
+    return handler(args.inputs, this.region);
+  }
+}

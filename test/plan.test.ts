@@ -1,0 +1,72 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { REPO_ROOT } from "./harness/stackFile";
+
+function plan(...args: string[]) {
+  const result = spawnSync(
+    process.execPath,
+    [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(REPO_ROOT, "scripts/plan.ts"), ...args],
+    { cwd: REPO_ROOT, encoding: "utf8" },
+  );
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function writeStack(dir: string, stack: string, mutate: (text: string) => string): void {
+  const prod = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8");
+  fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), mutate(prod));
+}
+
+describe("npm run plan", () => {
+  let work: string;
+  beforeAll(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
+  });
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  it("writes resources.json, manifests and summary.md for the prod stack", () => {
+    const out = path.join(work, "out");
+    const result = plan("--stack", "prod", "--out", out);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("• Planning stack prod offline");
+    const resources = JSON.parse(fs.readFileSync(path.join(out, "prod", "resources.json"), "utf8"));
+    expect(resources[0]).toMatchObject({ type: "pulumi:pulumi:Stack", name: "agent-platform-prod" });
+    expect(fs.existsSync(path.join(out, "prod", "manifests"))).toBe(true);
+    const summary = fs.readFileSync(path.join(out, "prod", "summary.md"), "utf8");
+    expect(summary).toContain("# Offline plan of stack `prod`");
+    expect(summary).toContain("| SEC-06 Secrets in stack config and outputs are Pulumi secrets (encrypted in state) | partial | decl / decl, pack |");
+  });
+
+  it.each([
+    ["bad-id", (t: string) => t.replace("- id: acme", "- id: Acme_Corp"), `agent-platform:tenants[0].id: must be a DNS-1123 label`, `(got "Acme_Corp")`],
+    ["dup-id", (t: string) => t.replace("- id: globex", "- id: acme"), `agent-platform:tenants[1].id: duplicates the id of tenants[0]`, `(got "acme")`],
+    ["bad-quantity", (t: string) => t.replace("storage: 100Gi", "storage: 100GB"), "agent-platform:tenants[1].storage: must be a Kubernetes quantity", `(got "100GB")`],
+  ])("fails on stack %s naming the key and the value, and writes nothing", (stack, mutate, rule, value) => {
+    writeStack(work, stack, mutate);
+    const out = path.join(work, "out-bad");
+    const result = plan("--stack", stack, "--config-dir", work, "--out", out);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(rule);
+    expect(result.stderr).toContain(value);
+    expect(result.stderr).toContain("Nothing was written.");
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it("prints what changed since an older plan", () => {
+    const older = path.join(work, "older");
+    writeStack(work, "grow", (t) => t);
+    expect(plan("--stack", "grow", "--config-dir", work, "--out", older).status).toBe(0);
+    writeStack(work, "grow", (t) => t.replace("    - id: initech", "    - id: hooli\n      modelProvider: mistral\n    - id: initech"));
+    const result = plan("--stack", "grow", "--config-dir", work, "--out", path.join(work, "newer"), "--diff", path.join(older, "grow"));
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("Changes since");
+    expect(result.stdout).toContain(
+      [
+        "~ urn:pulumi:grow::agent-platform::pulumi:pulumi:Stack::agent-platform-grow",
+        '    outputs.tenants[2]: "initech" -> "hooli"',
+        '    outputs.tenants[3]: (none) -> "initech"',
+      ].join("\n"),
+    );
+  });
+});
