@@ -2,11 +2,25 @@
  * The composition root: read and validate the stack configuration, then build the platform's
  * components in dependency order. Nothing is declared before the configuration is known good.
  */
-import { loadStackConfig } from "./config/load";
+import * as pulumi from "@pulumi/pulumi";
+import { Cluster } from "./components/cluster/cluster";
+import { clusterNameFor, loadAwsRegion, loadStackConfig } from "./config/load";
 
 export = async () => {
   const config = loadStackConfig();
+  const region = loadAwsRegion(config);
+
+  const cluster = new Cluster("cluster", {
+    config: config.cluster,
+    clusterName: clusterNameFor(pulumi.getStack()),
+    region: region ?? "",
+  });
+
   return {
+    clusterName: cluster.clusterName,
+    clusterMode: cluster.mode,
+    storageClass: cluster.storageClassName ?? null,
+    runtimeClass: cluster.runtimeClassName,
     tenants: config.tenants.map((tenant) => tenant.id),
   };
 };

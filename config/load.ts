@@ -60,3 +60,20 @@ function decode(text: string): unknown {
 }
 
 export { CONFIG_KEYS };
+
+/**
+ * The AWS region of an EKS stack (`aws:region`, the AWS provider's own setting). Checked with the
+ * rest of the configuration, before any resource is declared.
+ */
+export function loadAwsRegion(config: StackConfig): string | undefined {
+  const region = pulumi.runtime.allConfig()["aws:region"];
+  if (config.cluster.mode === "eks" && !region) {
+    throw new ConfigError([{ key: "aws:region", rule: "is required when cluster.mode is eks", value: "nothing" }]);
+  }
+  return region;
+}
+
+/** EKS cluster names allow letters, digits, '-' and '_'; stack names may also hold dots. */
+export function clusterNameFor(stack: string): string {
+  return `agent-platform-${stack}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 100);
+}

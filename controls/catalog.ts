@@ -1,9 +1,10 @@
 import { CONTROL_DEFINITIONS } from "./definitions";
+import { clusterEvidence } from "./evidence/cluster";
 import { configEvidence } from "./evidence/config";
 import { Control, Enforcement, Evidence, Layer } from "./types";
 
 /** Evidence from every part of the program; each component adds its own file here. */
-export const EVIDENCE: Evidence[] = [...configEvidence];
+export const EVIDENCE: Evidence[] = [...configEvidence, ...clusterEvidence];
 
 const LAYER_OF: Record<Enforcement["kind"], Layer> = {
   component: "decl",

@@ -34,6 +34,13 @@ const INVOKES: Record<string, InvokeHandler> = {
     description: region,
     id: region,
   }),
+  "aws:iam/getSessionContext:getSessionContext": (inputs) => {
+    // An assumed-role session ARN names its role; a role or user ARN is its own issuer.
+    const arn = String(inputs.arn);
+    const session = /^arn:aws:sts::(\d+):assumed-role\/([^/]+)\/(.+)$/.exec(arn);
+    const issuerArn = session ? `arn:aws:iam::${session[1]}:role/${session[2]}` : arn;
+    return { arn, issuerArn, issuerId: "AROAMOCKDEPLOYER", issuerName: issuerArn.split("/").pop(), sessionName: session?.[3] ?? "", id: arn };
+  },
   "aws:index/getAvailabilityZones:getAvailabilityZones": (_inputs, region) => {
     const suffixes = ["a", "b", "c", "d", "e", "f"];
     return {

@@ -1,0 +1,12 @@
+import type { ClusterConfig } from "../../config/schema";
+
+export interface ClusterArgs {
+  /** The validated `cluster` settings of the stack. */
+  config: ClusterConfig;
+  /** EKS cluster name; also names the log groups and key aliases. */
+  clusterName: string;
+  /** AWS region of the stack (`aws:region`). */
+  region: string;
+  /** Extra `[runsc_config]` flags for sandbox nodes, e.g. runtime monitoring. @default {} */
+  runscFlags?: Record<string, string>;
+}

@@ -1,0 +1,104 @@
+import { AccountContext, ebsKeyPolicy, logsKeyPolicy, secretsKeyPolicy, vaultKeyPolicy } from "./kms";
+import { buildKubeconfig, buildRuntimeClass } from "./kubernetes";
+import { planSubnets } from "./network";
+import { containerdRuntimeConfig, sandboxUserData } from "./userdata";
+
+const ctx: AccountContext = {
+  accountId: "123456789012",
+  partition: "aws",
+  region: "eu-west-1",
+  deployerArn: "arn:aws:iam::123456789012:role/deployer",
+  adminArns: ["arn:aws:iam::123456789012:role/admins"],
+};
+
+describe("cluster building blocks", () => {
+  it("plans private subnets per zone and small public subnets from the last block", () => {
+    expect(planSubnets("10.40.0.0/16", ["a", "b", "c"])).toEqual([
+      { zone: "a", privateCidr: "10.40.0.0/19", publicCidr: "10.40.224.0/22" },
+      { zone: "b", privateCidr: "10.40.32.0/19", publicCidr: "10.40.228.0/22" },
+      { zone: "c", privateCidr: "10.40.64.0/19", publicCidr: "10.40.232.0/22" },
+    ]);
+    expect(planSubnets("192.168.16.0/20", ["a"])).toEqual([
+      { zone: "a", privateCidr: "192.168.16.0/23", publicCidr: "192.168.30.0/26" },
+    ]);
+  });
+
+  it("gives key administrators no right to use the keys", () => {
+    for (const policy of [secretsKeyPolicy(ctx), ebsKeyPolicy(ctx), logsKeyPolicy(ctx, []), vaultKeyPolicy(ctx)]) {
+      const admin = policy.Statement.find((s) => s.Sid === "KeyAdministration")!;
+      expect(admin.Principal).toEqual({ AWS: ["arn:aws:iam::123456789012:role/deployer", "arn:aws:iam::123456789012:role/admins"] });
+      expect(admin.Action.filter((a) => /Encrypt|Decrypt|GenerateDataKey/.test(a))).toEqual([]);
+    }
+  });
+
+  it("SEC-01 lets only EKS, on the deployer's behalf, use the secrets key", () => {
+    expect(secretsKeyPolicy(ctx).Statement[1]).toEqual({
+      Sid: "EksEnvelopeEncryption",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::123456789012:role/deployer" },
+      Action: ["kms:DescribeKey", "kms:CreateGrant"],
+      Resource: "*",
+      Condition: { StringEquals: { "kms:ViaService": "eks.eu-west-1.amazonaws.com", "kms:CallerAccount": "123456789012" } },
+    });
+  });
+
+  it("SEC-08 lets the EBS key be used only through EC2 in this account", () => {
+    const [, use, grants] = ebsKeyPolicy(ctx).Statement;
+    const throughEc2 = { "kms:ViaService": "ec2.eu-west-1.amazonaws.com", "kms:CallerAccount": "123456789012" };
+    expect(use.Condition).toEqual({ StringEquals: throughEc2 });
+    expect(grants).toMatchObject({ Action: ["kms:CreateGrant"], Condition: { StringEquals: throughEc2, Bool: { "kms:GrantIsForAWSResource": "true" } } });
+  });
+
+  it("limits CloudWatch Logs to the platform's own log groups", () => {
+    expect(logsKeyPolicy(ctx, ["/aws/eks/x/cluster"]).Statement[1].Condition).toEqual({
+      ArnEquals: { "kms:EncryptionContext:aws:logs:arn": ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/eks/x/cluster"] },
+    });
+  });
+
+  it("ISO-10 registers runsc as the containerd handler the gvisor RuntimeClass names", () => {
+    const runtimeClass = buildRuntimeClass();
+    expect(runtimeClass).toEqual({
+      apiVersion: "node.k8s.io/v1",
+      kind: "RuntimeClass",
+      metadata: {
+        name: "gvisor",
+        labels: {
+          "app.kubernetes.io/name": "gvisor",
+          "app.kubernetes.io/part-of": "agent-platform",
+          "app.kubernetes.io/managed-by": "pulumi",
+          "app.kubernetes.io/component": "sandbox",
+        },
+      },
+      handler: "runsc",
+      scheduling: {
+        nodeSelector: { "agent-platform.io/sandbox": "gvisor" },
+        tolerations: [{ key: "agent-platform.io/sandbox", operator: "Equal", value: "gvisor", effect: "NoSchedule" }],
+      },
+      overhead: { podFixed: { cpu: "100m", memory: "128Mi" } },
+    });
+    expect(containerdRuntimeConfig()).toContain(`[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runsc]`);
+  });
+
+  it("installs the pinned gVisor release, checksum-verified, before the node joins", () => {
+    const userData = sandboxUserData({ gvisorVersion: "20261005.0", runscFlags: { "pod-init-config": "/etc/gvisor/init.json" } });
+    expect(userData).toContain("GVISOR_VERSION=20261005.0");
+    expect(userData).toContain("sha512sum -c runsc.sha512 -c containerd-shim-runsc-v1.sha512");
+    expect(userData).toContain('  systemd-cgroup = "true"\n  pod-init-config = "/etc/gvisor/init.json"');
+    expect(userData).toContain('Content-Type: text/x-shellscript; charset="us-ascii"');
+    expect(userData).toContain("Content-Type: application/node.eks.aws");
+    expect(userData).toContain('      runtime_type = "io.containerd.runsc.v1"');
+    // The shell part must come first: cloud-init runs it before nodeadm starts kubelet.
+    expect(userData.indexOf("text/x-shellscript")).toBeLessThan(userData.indexOf("application/node.eks.aws"));
+  });
+
+  it("builds a kubeconfig that holds no credential", () => {
+    const kubeconfig = JSON.parse(buildKubeconfig("c", "https://x", "Q0E=", "us-east-1"));
+    expect(kubeconfig.users[0].user).toEqual({
+      exec: {
+        apiVersion: "client.authentication.k8s.io/v1beta1",
+        command: "aws",
+        args: ["eks", "get-token", "--cluster-name", "c", "--region", "us-east-1", "--output", "json"],
+      },
+    });
+  });
+});
