@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "./components/cluster/cluster";
+import { Mesh } from "./components/mesh";
 import { clusterNameFor, loadAwsRegion, loadStackConfig } from "./config/load";
 
 export = async () => {
@@ -14,9 +15,22 @@ export = async () => {
     config: config.cluster,
     clusterName: clusterNameFor(pulumi.getStack()),
     region: region ?? "",
+    dns: { domain: config.domain, hostedZoneId: config.hostedZoneId },
   });
 
+  const mesh = new Mesh(
+    "mesh",
+    {
+      domain: config.domain,
+      acmeEmail: config.acmeEmail,
+      platformApi: config.platformApi,
+      dns01: { region: region ?? "", hostedZoneId: config.hostedZoneId },
+    },
+    { providers: [cluster.provider], dependsOn: [cluster] },
+  );
+
   return {
+    apiHost: mesh.apiHost,
     clusterName: cluster.clusterName,
     clusterMode: cluster.mode,
     storageClass: cluster.storageClassName ?? null,

@@ -3,6 +3,7 @@ import { parseStackConfig } from "./load";
 
 const valid = () => ({
   domain: "agents.example.com",
+  hostedZoneId: "Z0123456789ABCDEFGHIJ",
   acmeEmail: "platform@example.com",
   platformApi: { image: "ghcr.io/example/api:1.0.0" },
   agentImages: { gateway: "ghcr.io/openclaw/openclaw:2026.4.15" },
@@ -142,6 +143,7 @@ describe("stack configuration", () => {
   it("reports missing required settings", () => {
     expect(problemsOf({})).toEqual([
       "agent-platform:domain: is required (got nothing)",
+      "agent-platform:hostedZoneId: is required (got nothing)",
       "agent-platform:acmeEmail: is required (got nothing)",
       "agent-platform:platformApi: is required (got nothing)",
       "agent-platform:agentImages: is required (got nothing)",

@@ -150,6 +150,7 @@ const tenantSchema = z
 
 const stackConfigObject = z.strictObject({
     domain: hostname,
+    hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, { error: "must be a Route 53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ" }),
     acmeEmail: z.string().refine(isEmail, { error: EMAIL_RULE }),
     stackRole: z.enum(["all", "platform", "tenants"]).default(DEFAULTS.stackRole),
     platformStack: z.string().refine(isStackReference, { error: STACK_REFERENCE_RULE }).optional(),

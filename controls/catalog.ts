@@ -1,10 +1,11 @@
 import { CONTROL_DEFINITIONS } from "./definitions";
 import { clusterEvidence } from "./evidence/cluster";
 import { configEvidence } from "./evidence/config";
+import { meshEvidence } from "./evidence/mesh";
 import { Control, Enforcement, Evidence, Layer } from "./types";
 
 /** Evidence from every part of the program; each component adds its own file here. */
-export const EVIDENCE: Evidence[] = [...configEvidence, ...clusterEvidence];
+export const EVIDENCE: Evidence[] = [...configEvidence, ...clusterEvidence, ...meshEvidence];
 
 const LAYER_OF: Record<Enforcement["kind"], Layer> = {
   component: "decl",

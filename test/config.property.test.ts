@@ -33,6 +33,7 @@ const validConfig = fc
   .chain(({ domain, email, replicas, ids, latestTag, vpcOctet }) =>
     fc.tuple(...ids.map(tenant)).map((tenants) => ({
       domain,
+      hostedZoneId: "Z0123456789ABCDEFGHIJ",
       acmeEmail: `${email}@${domain}`,
       platformApi: { image: "ghcr.io/example/api:1.2.3", replicas },
       agentImages: { gateway: "ghcr.io/openclaw/openclaw:2026.4.15" },

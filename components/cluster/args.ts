@@ -7,6 +7,8 @@ export interface ClusterArgs {
   clusterName: string;
   /** AWS region of the stack (`aws:region`). */
   region: string;
+  /** Route 53 zone of the platform's domain, for cert-manager's DNS-01 identity. */
+  dns: { domain: string; hostedZoneId: string };
   /** Extra `[runsc_config]` flags for sandbox nodes, e.g. runtime monitoring. @default {} */
   runscFlags?: Record<string, string>;
 }

@@ -158,3 +158,17 @@ describe("Cluster on an existing cluster", () => {
     expect(error.message).toBe("Invalid stack configuration (1 problem):\n  - aws:region: is required when cluster.mode is eks (got nothing)");
   });
 });
+
+describe("Cluster identities for platform components", () => {
+  it("gives cert-manager a Pod Identity role for DNS-01 in the platform's zone only", async () => {
+    const run = await runProgram({ stack: "prod" });
+    expect(run.findResource("aws:eks/podIdentityAssociation:PodIdentityAssociation", "cluster-cert-manager").inputs).toEqual({
+      clusterName: "agent-platform-prod",
+      namespace: "cert-manager",
+      serviceAccount: "cert-manager",
+      roleArn: "arn:aws:iam::123456789012:role/cluster-cert-manager-mock",
+    });
+    const policy = JSON.parse(run.findResource("aws:iam/rolePolicy:RolePolicy", "cluster-cert-manager-dns").inputs.policy);
+    expect(policy.Statement[2].Resource).toBe("arn:aws:route53:::hostedzone/Z04217391AGENTSPROD");
+  });
+});

@@ -8,6 +8,7 @@ import { assumeRolePolicy } from "./iam";
 import { AccountContext, declareKeys } from "./kms";
 import { buildKubeconfig, buildRuntimeClass, buildStorageClass } from "./kubernetes";
 import { declareNetwork } from "./network";
+import { declareCertManagerIdentity } from "./podIdentity";
 
 export interface ClusterKeyArns {
   secrets: pulumi.Output<string>;
@@ -136,6 +137,7 @@ export class Cluster extends pulumi.ComponentResource {
       },
       parent,
     );
+    declareCertManagerIdentity(name, { clusterName: eks.cluster.name, partition, ...args.dns }, parent);
     const keyArns: ClusterKeyArns = { secrets: keys.secrets.arn, ebs: keys.ebs.arn, logs: keys.logs.arn, vault: keys.vault.arn };
     return { ...eks, keyArns };
   }

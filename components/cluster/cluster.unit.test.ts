@@ -1,6 +1,7 @@
 import { AccountContext, ebsKeyPolicy, logsKeyPolicy, secretsKeyPolicy, vaultKeyPolicy } from "./kms";
 import { buildKubeconfig, buildRuntimeClass } from "./kubernetes";
 import { planSubnets } from "./network";
+import { certManagerDnsPolicy } from "./podIdentity";
 import { containerdRuntimeConfig, sandboxUserData } from "./userdata";
 
 const ctx: AccountContext = {
@@ -98,6 +99,21 @@ describe("cluster building blocks", () => {
         apiVersion: "client.authentication.k8s.io/v1beta1",
         command: "aws",
         args: ["eks", "get-token", "--cluster-name", "c", "--region", "us-east-1", "--output", "json"],
+      },
+    });
+  });
+});
+
+describe("cert-manager's DNS-01 identity", () => {
+  it("may write only _acme-challenge TXT records in the platform's zone", () => {
+    const policy = JSON.parse(certManagerDnsPolicy("aws", "Z123", "agents.example.com"));
+    expect(policy.Statement[2]).toEqual({
+      Effect: "Allow",
+      Action: ["route53:ChangeResourceRecordSets"],
+      Resource: "arn:aws:route53:::hostedzone/Z123",
+      Condition: {
+        "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": ["TXT"] },
+        "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["_acme-challenge.agents.example.com"] },
       },
     });
   });

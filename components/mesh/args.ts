@@ -1,0 +1,35 @@
+import { Dns01Args } from "./edge";
+import { PlatformApiArgs } from "./platformApi";
+import { HelmValues } from "./values";
+
+/** Helm values merged last into what the mesh computes, one tree per chart. */
+export interface MeshValueOverrides {
+  /** @default {} */
+  base?: HelmValues;
+  /** @default {} */
+  istiod?: HelmValues;
+  /** @default {} */
+  cni?: HelmValues;
+  /** @default {} */
+  gateway?: HelmValues;
+  /** @default {} */
+  certManager?: HelmValues;
+}
+
+export interface MeshArgs {
+  /** The public zone: the API is served at `api.<domain>`, tenants under `*.<domain>`. */
+  domain: string;
+  /** Let's Encrypt account contact, warned before a certificate expires unrenewed. */
+  acmeEmail: string;
+  platformApi: PlatformApiArgs;
+  /**
+   * Route 53 DNS-01 for the edge certificate. Required: HTTP-01 can neither issue the wildcard nor
+   * pass through the gateway's port-80 redirect. cert-manager authenticates with ambient
+   * credentials, so its service account needs an EKS Pod Identity association (or IRSA).
+   */
+  dns01: Dns01Args;
+  /** Annotations on cert-manager's service account, e.g. an IRSA role ARN. @default {} */
+  certManagerServiceAccountAnnotations?: Record<string, string>;
+  /** @default {} */
+  values?: MeshValueOverrides;
+}

@@ -1,0 +1,196 @@
+import { SANDBOX_NODE_LABEL, SANDBOX_NODE_VALUE } from "../cluster/defaults";
+import {
+  GATEWAY_REPLICAS,
+  GATEWAY_RESOURCES,
+  GATEWAY_SELECTOR,
+  ISTIOD_RESOURCES,
+  PROXY_RESOURCES,
+} from "./defaults";
+import { GATEWAY_LISTENER_PORTS } from "./edge";
+import { INGRESS_GATEWAY_SERVICE_ACCOUNT } from "./identities";
+
+/** Helm values as a plain tree; overrides are merged into it last. */
+export type HelmValues = Record<string, unknown>;
+
+/** Objects merge key by key; arrays and scalars in `override` replace. */
+export function deepMerge<T extends HelmValues>(base: T, override: HelmValues = {}): T {
+  const result: HelmValues = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current = result[key];
+    result[key] =
+      isPlainObject(current) && isPlainObject(value) ? deepMerge(current as HelmValues, value as HelmValues) : value;
+  }
+  return result as T;
+}
+
+function isPlainObject(value: unknown): value is HelmValues {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+type Resources = { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
+
+interface TopologySpreadConstraint {
+  maxSkew: number;
+  topologyKey: string;
+  whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway";
+  labelSelector: { matchLabels: Record<string, string> };
+}
+
+/**
+ * CLU-05: at most one replica more in any zone than in another, so losing a zone loses a third;
+ * spreading over nodes is best effort so a small cluster can still schedule.
+ */
+export function zoneAndNodeSpread(matchLabels: Record<string, string>): TopologySpreadConstraint[] {
+  return [
+    { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels } },
+    { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels } },
+  ];
+}
+
+/** Values of the istio/istiod chart that this component sets. */
+export interface IstiodValues {
+  pilot: {
+    autoscaleMin: number;
+    autoscaleMax: number;
+    resources: Resources;
+    topologySpreadConstraints: TopologySpreadConstraint[];
+    /** Sidecars of runc pods get their redirection from istio-cni, not a NET_ADMIN init container. */
+    cni: { enabled: boolean };
+  };
+  global: { proxy: { resources: Resources }; logAsJson: boolean };
+  meshConfig: { accessLogFile: string; accessLogEncoding: "JSON" | "TEXT" };
+}
+
+export function buildIstiodValues(overrides?: HelmValues): IstiodValues {
+  const values: IstiodValues = {
+    pilot: {
+      // Two replicas keep the chart's PodDisruptionBudget from blocking node drains.
+      autoscaleMin: 2,
+      autoscaleMax: 5,
+      resources: ISTIOD_RESOURCES,
+      topologySpreadConstraints: zoneAndNodeSpread({ app: "istiod" }),
+      cni: { enabled: true },
+    },
+    global: { proxy: { resources: PROXY_RESOURCES }, logAsJson: true },
+    meshConfig: { accessLogFile: "/dev/stdout", accessLogEncoding: "JSON" },
+  };
+  return deepMerge(values as unknown as HelmValues, overrides) as unknown as IstiodValues;
+}
+
+/** Values of the istio/cni chart that this component sets. */
+export interface CniValues {
+  affinity: {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: { matchExpressions: { key: string; operator: "NotIn"; values: string[] }[] }[];
+      };
+    };
+  };
+  seccompProfile: { type: "RuntimeDefault" };
+}
+
+/**
+ * The CNI agent is a privileged DaemonSet. Sandbox nodes do not need it (agent pods run without
+ * traffic capture), so it stays off the nodes that run untrusted code; an agent pod that asked
+ * for capture there would fail its validation instead of running outside the mesh.
+ */
+export function buildCniValues(overrides?: HelmValues): CniValues {
+  const values: CniValues = {
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: SANDBOX_NODE_LABEL, operator: "NotIn", values: [SANDBOX_NODE_VALUE] }] }],
+        },
+      },
+    },
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+  return deepMerge(values as unknown as HelmValues, overrides) as unknown as CniValues;
+}
+
+/** Values of the istio/gateway chart that this component sets. */
+export interface GatewayValues {
+  autoscaling: { enabled: true; minReplicas: number; maxReplicas: number; targetCPUUtilizationPercentage: number };
+  podDisruptionBudget: { maxUnavailable: number };
+  resources: Resources;
+  serviceAccount: { create: true; name: string };
+  service: {
+    type: "LoadBalancer";
+    annotations: Record<string, string>;
+    ports: { name: string; port: number; targetPort: number; protocol: "TCP" }[];
+  };
+  securityContext: { seccompProfile: { type: "RuntimeDefault" }; sysctls: { name: string; value: string }[] };
+  topologySpreadConstraints: TopologySpreadConstraint[];
+}
+
+/**
+ * An internet-facing NLB from EKS's own cloud controller (see docs/decisions/ingress-load-balancer.md):
+ * no extra controller with broad EC2 and ELB rights runs in the cluster.
+ */
+export const NLB_ANNOTATIONS: Record<string, string> = {
+  "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+  // A zone that loses its gateway pods still receives traffic for its NLB address (CLU-05).
+  "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
+};
+
+/** CLU-05: three gateway pods spread over zones behind an NLB, one allowed down at a time. */
+export function buildGatewayValues(overrides?: HelmValues): GatewayValues {
+  const values: GatewayValues = {
+    autoscaling: {
+      enabled: true,
+      minReplicas: GATEWAY_REPLICAS.min,
+      maxReplicas: GATEWAY_REPLICAS.max,
+      targetCPUUtilizationPercentage: 70,
+    },
+    podDisruptionBudget: { maxUnavailable: 1 },
+    resources: GATEWAY_RESOURCES,
+    serviceAccount: { create: true, name: INGRESS_GATEWAY_SERVICE_ACCOUNT },
+    service: {
+      type: "LoadBalancer",
+      annotations: NLB_ANNOTATIONS,
+      ports: [
+        { name: "status-port", port: 15021, targetPort: 15021, protocol: "TCP" },
+        { name: "http2", port: 80, targetPort: GATEWAY_LISTENER_PORTS.http, protocol: "TCP" },
+        { name: "https", port: 443, targetPort: GATEWAY_LISTENER_PORTS.https, protocol: "TCP" },
+      ],
+    },
+    // Replacing the chart's pod securityContext drops its sysctl, so it is restated here, with the
+    // seccomp profile PSA restricted requires. The sysctl is in the safe set since Kubernetes 1.22.
+    securityContext: {
+      seccompProfile: { type: "RuntimeDefault" },
+      sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }],
+    },
+    topologySpreadConstraints: zoneAndNodeSpread({ ...GATEWAY_SELECTOR }),
+  };
+  return deepMerge(values as unknown as HelmValues, overrides) as unknown as GatewayValues;
+}
+
+/** Values of the jetstack/cert-manager chart that this component sets. */
+export interface CertManagerValues {
+  crds: { enabled: true; keep: true };
+  replicaCount: number;
+  podDisruptionBudget: { enabled: true; minAvailable: number };
+  webhook: { replicaCount: number; podDisruptionBudget: { enabled: true; minAvailable: number } };
+  cainjector: { replicaCount: number; podDisruptionBudget: { enabled: true; minAvailable: number } };
+  serviceAccount: { create: true; annotations: Record<string, string> };
+}
+
+/**
+ * Two replicas of each cert-manager part with a budget, so a node drain never leaves the webhook
+ * (which every Certificate write goes through) without a pod. CRDs are kept on uninstall so a
+ * mistaken destroy does not delete every Certificate.
+ */
+export function buildCertManagerValues(
+  serviceAccountAnnotations: Record<string, string> = {},
+  overrides?: HelmValues,
+): CertManagerValues {
+  const pair = { replicaCount: 2, podDisruptionBudget: { enabled: true as const, minAvailable: 1 } };
+  const values: CertManagerValues = {
+    crds: { enabled: true, keep: true },
+    ...pair,
+    webhook: pair,
+    cainjector: pair,
+    serviceAccount: { create: true, annotations: serviceAccountAnnotations },
+  };
+  return deepMerge(values as unknown as HelmValues, overrides) as unknown as CertManagerValues;
+}
