@@ -3,8 +3,13 @@
  * components in dependency order. Nothing is declared before the configuration is known good.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as vault from "@pulumi/vault";
 import { Cluster } from "./components/cluster/cluster";
-import { Mesh } from "./components/mesh";
+import { Mesh, PLATFORM_API_NAMESPACE, PLATFORM_API_SERVICE_ACCOUNT } from "./components/mesh";
+import { VaultCluster } from "./components/vault/cluster";
+import { VaultConfiguration } from "./components/vault/configuration";
+import { VaultSecretsOperator } from "./components/vault/operator";
+import { vaultProviderArgs } from "./components/vault/provider";
 import { clusterNameFor, loadAwsRegion, loadStackConfig } from "./config/load";
 
 export = async () => {
@@ -17,6 +22,7 @@ export = async () => {
     region: region ?? "",
     dns: { domain: config.domain, hostedZoneId: config.hostedZoneId },
   });
+  const onCluster = { providers: [cluster.provider], dependsOn: [cluster] };
 
   const mesh = new Mesh(
     "mesh",
@@ -26,8 +32,41 @@ export = async () => {
       platformApi: config.platformApi,
       dns01: { region: region ?? "", hostedZoneId: config.hostedZoneId },
     },
-    { providers: [cluster.provider], dependsOn: [cluster] },
+    onCluster,
   );
+
+  const vaultCluster = new VaultCluster(
+    "vault",
+    {
+      aws: cluster.keyArns ? { region: region ?? "", clusterName: cluster.clusterName, unsealKeyArn: cluster.keyArns.vault } : undefined,
+      storageClassName: cluster.storageClassName,
+      // Vault's TLS certificates come from cert-manager, which the mesh installs.
+      dependsOn: [mesh],
+    },
+    onCluster,
+  );
+  new VaultSecretsOperator("vault-secrets-operator", { dependsOn: [vaultCluster] }, onCluster);
+
+  // Configuring Vault needs an initialised Vault: the second phase of docs/decisions/vault-bootstrap.md.
+  if (config.vault.configure) {
+    const provider = new vault.Provider(
+      "vault",
+      vaultProviderArgs({
+        address: config.vault.address!,
+        caCertFile: config.vault.caCertFile,
+        tlsServerName: config.vault.tlsServerName,
+        jwt: config.vault.jwtRole ? { role: config.vault.jwtRole } : undefined,
+      }),
+    );
+    new VaultConfiguration(
+      "vault-config",
+      {
+        snapshots: cluster.mode === "eks",
+        platformApi: { namespace: PLATFORM_API_NAMESPACE, serviceAccount: PLATFORM_API_SERVICE_ACCOUNT },
+      },
+      { provider, dependsOn: [vaultCluster] },
+    );
+  }
 
   return {
     apiHost: mesh.apiHost,
@@ -35,6 +74,8 @@ export = async () => {
     clusterMode: cluster.mode,
     storageClass: cluster.storageClassName ?? null,
     runtimeClass: cluster.runtimeClassName,
+    vaultAddress: vaultCluster.address,
+    vaultSnapshotBucket: vaultCluster.snapshotBucket ?? null,
     tenants: config.tenants.map((tenant) => tenant.id),
   };
 };

@@ -38,6 +38,7 @@ describe("stack configuration", () => {
     expect(config.platformApi).toEqual({ image: "ghcr.io/example/api:1.0.0", replicas: 3, port: 8080 });
     expect(config.agentImages.authGuard).toBe("quay.io/oauth2-proxy/oauth2-proxy:v7.12.0");
     expect(config.admission).toEqual({ latestTag: "warn", allowedRegistries: [] });
+    expect(config.vault).toEqual({ configure: false });
     expect(config.tenants).toEqual([
       { id: "acme", modelProvider: "anthropic", plan: "small", allowedApiHosts: ["api.anthropic.com"], storage: "10Gi" },
     ]);
@@ -161,6 +162,12 @@ describe("stack configuration", () => {
   it("requires the platform stack for a tenants shard", () => {
     expect(problemsOf({ ...valid(), stackRole: "tenants" })).toEqual([
       "agent-platform:platformStack: is required when stackRole is tenants (got nothing)",
+    ]);
+  });
+
+  it("requires the Vault address once Vault is to be configured", () => {
+    expect(problemsOf({ ...valid(), vault: { configure: true } })).toEqual([
+      "agent-platform:vault.address: is required when vault.configure is true (got nothing)",
     ]);
   });
 

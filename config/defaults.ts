@@ -73,6 +73,10 @@ export const DEFAULTS = {
     latestTag: "warn",
     allowedRegistries: [] as string[],
   },
+  vault: {
+    /** Off on the first `pulumi up`: Vault must be initialised before it can be configured. */
+    configure: false,
+  },
   tenant: {
     plan: "small" as TenantPlanName,
   },

@@ -170,6 +170,20 @@ const stackConfigObject = z.strictObject({
         allowedRegistries: uniqueList(hostname, "registry").default([...DEFAULTS.admission.allowedRegistries]),
       })
       .prefault({}),
+    vault: z
+      .strictObject({
+        configure: z.boolean().default(DEFAULTS.vault.configure),
+        address: z.url({ protocol: /^https$/, error: "must be an https:// URL" }).optional(),
+        caCertFile: z.string().min(1).optional(),
+        tlsServerName: hostname.optional(),
+        jwtRole: z.string().min(1).optional(),
+      })
+      .superRefine((v, ctx) => {
+        if (v.configure && !v.address) {
+          ctx.addIssue({ code: "custom", path: ["address"], message: "is required when vault.configure is true" });
+        }
+      })
+      .prefault({}),
     alertWebhookUrl: z.url({ protocol: /^https$/, error: "must be an https:// URL" }).optional(),
     tenants: z
       .array(tenantSchema)

@@ -2,10 +2,11 @@ import { CONTROL_DEFINITIONS } from "./definitions";
 import { clusterEvidence } from "./evidence/cluster";
 import { configEvidence } from "./evidence/config";
 import { meshEvidence } from "./evidence/mesh";
+import { vaultEvidence } from "./evidence/vault";
 import { Control, Enforcement, Evidence, Layer } from "./types";
 
 /** Evidence from every part of the program; each component adds its own file here. */
-export const EVIDENCE: Evidence[] = [...configEvidence, ...clusterEvidence, ...meshEvidence];
+export const EVIDENCE: Evidence[] = [...configEvidence, ...clusterEvidence, ...meshEvidence, ...vaultEvidence];
 
 const LAYER_OF: Record<Enforcement["kind"], Layer> = {
   component: "decl",

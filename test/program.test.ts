@@ -22,3 +22,29 @@ describe("the program under the mock engine", () => {
     expect(failure.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
   });
 });
+
+describe("Vault bootstrap phases", () => {
+  it("declares no Vault configuration until vault.configure is set", async () => {
+    const run = await runProgram({ stack: "prod" });
+    expect(run.resources.filter((r) => r.type.startsWith("vault:") || r.type === "pulumi:providers:vault")).toEqual([]);
+    expect(run.findResource("agent-platform:vault:VaultCluster", "vault").type).toBe("agent-platform:vault:VaultCluster");
+  });
+
+  it("configures Vault through a provider that holds no token once vault.configure is set", async () => {
+    const run = await runProgram({
+      stack: "prod",
+      config: { vault: { configure: true, address: "https://vault.internal.example.com:8200", jwtRole: "pulumi-deployer" } },
+    });
+    const provider = run.findResource("pulumi:providers:vault", "vault");
+    expect(provider.inputs).toMatchObject({
+      address: "https://vault.internal.example.com:8200",
+      skipTlsVerify: "false",
+      skipChildToken: "true",
+    });
+    expect(provider.inputs.token).toBeUndefined();
+    expect(JSON.parse(provider.inputs.authLoginJwt)).toEqual({ role: "pulumi-deployer", mount: "jwt" });
+    const transit = run.findResource("vault:transit/secretBackendKey:SecretBackendKey", "vault-config-platform-credentials");
+    expect(transit.inputs).toMatchObject({ name: "platform-credentials", type: "aes256-gcm96", deletionAllowed: false });
+    expect(transit.options.provider).toBe(provider.urn);
+  });
+});

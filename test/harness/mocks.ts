@@ -56,6 +56,9 @@ const INVOKES: Record<string, InvokeHandler> = {
 /** Outputs the cloud would compute, for the types whose outputs the program reads. */
 function computedOutputs(type: string, name: string, inputs: Record<string, any>, region: string): Record<string, unknown> {
   const [pkg, module] = type.split(":");
+  if (type === "vault:index/authBackend:AuthBackend") {
+    return { accessor: `auth_${inputs.type}_${name}`, path: inputs.path ?? inputs.type };
+  }
   if (pkg !== "aws") return {};
   const service = module.split("/")[0];
   const physicalName = inputs.name ?? `${name}-mock`;
@@ -75,6 +78,11 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
       outputs.endpoint = `https://${physicalName}.gr7.${region}.eks.amazonaws.com`;
       outputs.certificateAuthority = { data: Buffer.from("mock-cluster-ca").toString("base64") };
       outputs.identities = [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/MOCKOIDC` }] }];
+      break;
+    case "aws:s3/bucketV2:BucketV2":
+    case "aws:s3/bucket:Bucket":
+      outputs.arn = `arn:aws:s3:::${inputs.bucket ?? physicalName}`;
+      outputs.bucket = inputs.bucket ?? physicalName;
       break;
     case "aws:ec2/launchTemplate:LaunchTemplate":
       outputs.latestVersion = 1;
