@@ -48,3 +48,37 @@ describe("Vault bootstrap phases", () => {
     expect(transit.options.provider).toBe(provider.urn);
   });
 });
+
+describe("stack roles", () => {
+  const shard = {
+    stackRole: "tenants",
+    platformStack: "acme-corp/agent-platform/prod",
+    tenants: [{ id: "hooli", plan: "small", modelProvider: "mistral" }],
+  };
+
+  it("a tenants shard declares only its tenants, on the platform's cluster read through a StackReference", async () => {
+    const run = await runProgram({ stack: "prod", config: shard });
+    const components = run.resources.filter((r) => !r.custom).map((r) => r.type);
+    expect(components).toEqual(["pulumi:pulumi:Stack", "agent-platform:tenant:TenantStack"]);
+    expect(run.resources.filter((r) => r.type.startsWith("aws:"))).toEqual([]);
+    const provider = run.findResource("pulumi:providers:kubernetes", "platform-cluster");
+    expect(provider.inputs.kubeconfig).toBe("[secret]");
+    const statefulSet = run.findResource("kubernetes:apps/v1:StatefulSet", "tenant-hooli-agent");
+    expect(statefulSet.options.provider).toBe(provider.urn);
+    expect(statefulSet.inputs.spec.volumeClaimTemplates[0].spec.storageClassName).toBe("gp3-encrypted");
+  });
+
+  it("a tenants shard grants Vault access on the platform's Kubernetes auth mount", async () => {
+    const run = await runProgram({ stack: "prod", config: { ...shard, vault: { configure: true, address: "https://vault.example.com:8200" } } });
+    expect(run.findResource("vault:identity/entityAlias:EntityAlias", "tenant-hooli-vault-alias").inputs).toMatchObject({
+      name: "tenant-hooli/agent",
+      mountAccessor: "auth_kubernetes_platform",
+    });
+  });
+
+  it("a platform stack declares no tenant", async () => {
+    const run = await runProgram({ stack: "prod", config: { stackRole: "platform", tenants: [] } });
+    expect(run.findResources("agent-platform:tenant:TenantStack")).toEqual([]);
+    expect(run.findResources("agent-platform:mesh:Mesh")).toHaveLength(1);
+  });
+});

@@ -25,6 +25,8 @@ export class Cluster extends pulumi.ComponentResource {
   readonly provider: k8s.Provider;
   readonly mode: "eks" | "existing";
   readonly clusterName: pulumi.Output<string>;
+  /** Present in eks mode, as a secret: how tenant shards reach the cluster. */
+  readonly kubeconfig?: pulumi.Output<string>;
   /** Present in eks mode: the keys other components encrypt with. */
   readonly keyArns?: ClusterKeyArns;
   /** The default encrypted StorageClass; undefined on an existing cluster, whose own default applies. */
@@ -46,9 +48,10 @@ export class Cluster extends pulumi.ComponentResource {
       const kubeconfig = pulumi
         .all([eksParts.cluster.name, eksParts.cluster.endpoint, eksParts.cluster.certificateAuthority.data])
         .apply(([clusterName, endpoint, ca]) => buildKubeconfig(clusterName, endpoint, ca, args.region));
+      this.kubeconfig = pulumi.secret(kubeconfig);
       this.provider = new k8s.Provider(
         `${name}-kubernetes`,
-        { kubeconfig: pulumi.secret(kubeconfig), enableServerSideApply: true },
+        { kubeconfig: this.kubeconfig, enableServerSideApply: true },
         { ...parent, dependsOn: [eksParts.systemNodes] },
       );
       this.storageClassName = STORAGE_CLASS_NAME;

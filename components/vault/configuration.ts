@@ -80,13 +80,11 @@ export class VaultConfiguration extends pulumi.ComponentResource {
   readonly transitKeyName: pulumi.Output<string>;
   readonly kubernetesAuth: vault.AuthBackend;
   private readonly vaultProvider: pulumi.ProviderResource;
-  private readonly componentName: string;
 
   constructor(name: string, args: VaultConfigurationArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("agent-platform:vault:VaultConfiguration", name, {}, opts);
     // The default provider would read `vault:token` from stack config, which must never hold one.
     if (!opts?.provider) throw new Error("VaultConfiguration needs an explicit vault.Provider in opts.provider");
-    this.componentName = name;
     this.vaultProvider = opts.provider;
     const parent = { parent: this };
     // Deleting a mount or the key deletes every secret or ciphertext that depends on it (SEC-07).
@@ -176,21 +174,40 @@ export class VaultConfiguration extends pulumi.ComponentResource {
     this.registerOutputs({ kvPath: this.kvPath, transitKeyName: this.transitKeyName });
   }
 
-  /**
-   * Lets one agent's service account log in as that agent and read only its own secrets. The
-   * caller (the tenant component) may parent the resources; they always use this Vault provider.
-   */
-  grantAgent(tenantId: string, namespace: string, serviceAccount: string, opts?: pulumi.CustomResourceOptions): AgentGrant {
-    const access = buildAgentAccess(tenantId, namespace, serviceAccount);
-    const base = `${this.componentName}-agent-${tenantId}`;
-    const options = { parent: this, ...opts, provider: this.vaultProvider };
-    const entity = new vault.identity.Entity(`${base}-entity`, { ...access.entity, externalPolicies: false }, options);
-    const alias = new vault.identity.EntityAlias(
-      `${base}-alias`,
-      { name: access.alias.name, mountAccessor: this.kubernetesAuth.accessor, canonicalId: entity.id },
-      options,
-    );
-    const role = new vault.kubernetes.AuthBackendRole(`${base}-role`, { backend: this.kubernetesAuth.path, ...access.role }, options);
-    return { entity, alias, role };
+  /** What a tenant needs to be granted access: this Vault's provider and Kubernetes auth mount. */
+  agentAccess(): VaultAgentAccess {
+    return { provider: this.vaultProvider, authPath: this.kubernetesAuth.path, authAccessor: this.kubernetesAuth.accessor };
   }
+}
+
+/**
+ * Where agents are granted access: a Vault provider and its Kubernetes auth mount. A tenant shard
+ * builds one from the platform stack's outputs and its own provider.
+ */
+export interface VaultAgentAccess {
+  provider: pulumi.ProviderResource;
+  authPath: pulumi.Input<string>;
+  authAccessor: pulumi.Input<string>;
+}
+
+/**
+ * Lets one agent's service account log in as that agent and read only its own secrets (SEC-04).
+ * The caller (the tenant component) parents the resources; they always use the given provider.
+ */
+export function grantAgent(
+  name: string,
+  access: VaultAgentAccess,
+  agent: { tenantId: string; namespace: string; serviceAccount: string },
+  opts: pulumi.CustomResourceOptions,
+): AgentGrant {
+  const built = buildAgentAccess(agent.tenantId, agent.namespace, agent.serviceAccount);
+  const options = { ...opts, provider: access.provider };
+  const entity = new vault.identity.Entity(`${name}-entity`, { ...built.entity, externalPolicies: false }, options);
+  const alias = new vault.identity.EntityAlias(
+    `${name}-alias`,
+    { name: built.alias.name, mountAccessor: access.authAccessor, canonicalId: entity.id },
+    options,
+  );
+  const role = new vault.kubernetes.AuthBackendRole(`${name}-role`, { backend: access.authPath, ...built.role }, options);
+  return { entity, alias, role };
 }

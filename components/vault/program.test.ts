@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as vault from "@pulumi/vault";
 import { ProgramRun, runProgram } from "../../test/harness/run";
 import { VaultCluster, VaultClusterArgs } from "./cluster";
-import { VaultConfiguration } from "./configuration";
+import { VaultConfiguration, grantAgent } from "./configuration";
 import { VaultSecretsOperator } from "./operator";
 import { vaultProviderArgs } from "./provider";
 
@@ -20,7 +20,7 @@ function declare(args: VaultClusterArgs, configure: boolean) {
       if (configure) {
         const vaultProvider = new vault.Provider("vault", vaultProviderArgs({ address: "https://127.0.0.1:8200" }));
         const config = new VaultConfiguration("vault-config", {}, { provider: vaultProvider });
-        config.grantAgent("acme", "tenant-acme", "agent");
+        grantAgent("vault-config-agent-acme", config.agentAccess(), { tenantId: "acme", namespace: "tenant-acme", serviceAccount: "agent" }, { parent: config });
       }
     },
   });

@@ -56,6 +56,27 @@ const INVOKES: Record<string, InvokeHandler> = {
 /** Outputs the cloud would compute, for the types whose outputs the program reads. */
 function computedOutputs(type: string, name: string, inputs: Record<string, any>, region: string): Record<string, unknown> {
   const [pkg, module] = type.split(":");
+  if (type === "pulumi:pulumi:StackReference") {
+    // What a platform stack exports, as a tenants shard reads it.
+    return {
+      name: inputs.name,
+      outputs: {
+        kubeconfig: "mock-platform-kubeconfig",
+        vaultKubernetesAuthPath: "kubernetes",
+        vaultKubernetesAuthAccessor: "auth_kubernetes_platform",
+      },
+      secretOutputNames: ["kubeconfig"],
+    };
+  }
+  if (type === "random:index/randomPassword:RandomPassword") {
+    return { result: `mock-password-${name}`.padEnd(inputs.length ?? 16, "x").slice(0, inputs.length ?? 16) };
+  }
+  if (type === "kubernetes:core/v1:Service") {
+    // A stable address per namespace and name, inside EKS's default service range.
+    const key = `${inputs.metadata?.namespace}/${inputs.metadata?.name}`;
+    const hash = [...key].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+    return { spec: { ...inputs.spec, clusterIP: `172.20.${(hash >>> 8) & 255}.${(hash & 253) + 1}` } };
+  }
   if (type === "vault:index/authBackend:AuthBackend") {
     return { accessor: `auth_${inputs.type}_${name}`, path: inputs.path ?? inputs.type };
   }

@@ -1,0 +1,212 @@
+/**
+ * Runtime detection: host Falco (modern eBPF) on every node, sandbox nodes included,
+ * falcosidekick routing alerts to the operator's webhook, and metrics. The agent rules
+ * (RUN-01..07) live in rules/agent-rules.yaml; the chart values are pure functions. What host
+ * Falco cannot see inside gVisor sandboxes is docs/decisions/falco-and-gvisor.md's subject.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { mergeValues } from "../admission/helm";
+import { platformNamespace } from "../shared/namespace";
+import {
+  AGENT_RULES_NAME,
+  FALCO_CHART,
+  FALCO_METRICS_PORT,
+  FALCO_NAMESPACE,
+  FALCO_RELEASE,
+  SANDBOX_TAINT_KEY,
+  SIDEKICK_PORT,
+} from "./defaults";
+import { falcoAlertRules } from "./monitoring";
+import { agentRulesYaml } from "./rules";
+
+export type FalcoPriority = "emergency" | "alert" | "critical" | "error" | "warning" | "notice" | "informational" | "debug";
+export type AlertWebhookKind = "slack" | "webhook";
+
+interface Toleration {
+  key?: string;
+  operator: "Exists" | "Equal";
+  value?: string;
+  effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+}
+
+/** The Falco chart values this component sets (chart 9.1.1 key names); others pass through. */
+export interface FalcoValues {
+  driver?: { kind?: string; modernEbpf?: { leastPrivileged?: boolean } };
+  tolerations?: Toleration[];
+  podAnnotations?: Record<string, string>;
+  customRules?: Record<string, string>;
+  falco?: Record<string, unknown>;
+  metrics?: { enabled?: boolean; [key: string]: unknown };
+  serviceMonitor?: { create?: boolean; labels?: Record<string, string>; [key: string]: unknown };
+  falcosidekick?: { enabled?: boolean; config?: Record<string, unknown>; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+export interface FalcoArgs {
+  /** Taint key of the sandbox nodes; Falco tolerates it (NoSchedule) to run there too. @default SANDBOX_TAINT_KEY */
+  sandboxTaintKey?: string;
+  /**
+   * The operator's alert webhook URL, as a Pulumi secret. It is stored in a Kubernetes Secret;
+   * the chart only ever sees the Secret's name. @default undefined (no external alert output)
+   */
+  alertWebhookUrl?: pulumi.Input<string>;
+  /** An existing Secret in the falco namespace with the URL under key `url`, instead of alertWebhookUrl. @default undefined */
+  alertWebhookSecretName?: string;
+  /** "slack" formats messages for a Slack incoming webhook; "webhook" posts Falco's JSON. @default "slack" */
+  alertWebhookKind?: AlertWebhookKind;
+  /** The lowest priority sent to the webhook; WARNING keeps RUN-01. @default "warning" */
+  alertMinimumPriority?: FalcoPriority;
+  /**
+   * Create ServiceMonitors and alert rules; needs the Prometheus Operator's CRDs. Without them,
+   * pods carry prometheus.io annotations instead. @default false
+   */
+  prometheusOperator?: boolean;
+  /** Labels the monitors and rules need to be selected, e.g. `{ release: "kube-prometheus-stack" }`. @default {} */
+  monitoringLabels?: Record<string, string>;
+  /** Chart version of the host release. @default FALCO_CHART.version */
+  chartVersion?: string;
+  /** Chart values merged last into the host release. @default {} */
+  values?: FalcoValues;
+}
+
+export const ALERT_SECRET_KEY = "url";
+const SIDEKICK_ENV: Record<AlertWebhookKind, string> = { slack: "SLACK_WEBHOOKURL", webhook: "WEBHOOK_ADDRESS" };
+
+/** Helm replaces lists, so the chart's own control-plane tolerations are restated. */
+export function falcoTolerations(taintKey: string = SANDBOX_TAINT_KEY): Toleration[] {
+  return [
+    { key: taintKey, operator: "Exists", effect: "NoSchedule" },
+    { key: "node-role.kubernetes.io/master", operator: "Exists", effect: "NoSchedule" },
+    { key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" },
+  ];
+}
+
+export function scrapeAnnotations(port: number): Record<string, string> {
+  return { "prometheus.io/scrape": "true", "prometheus.io/port": String(port), "prometheus.io/path": "/metrics" };
+}
+
+/** Falco's alert fields: JSON with the rendered output and the tags, which carry the control id. */
+const JSON_OUTPUT = { json_output: true, json_include_output_property: true, json_include_tags_property: true };
+
+export interface AlertOutput {
+  secretName: string;
+  kind: AlertWebhookKind;
+  minimumPriority: FalcoPriority;
+}
+
+/** falcosidekick's settings: the URL comes from the Secret by reference, never as a value. */
+export function sidekickValues(alert: AlertOutput | undefined, serviceMonitor: boolean, labels: Record<string, string> = {}): FalcoValues["falcosidekick"] {
+  const config: Record<string, unknown> = {};
+  if (alert) {
+    // `env` wins over the chart's own envFrom Secret, which holds an empty value for this key.
+    config.extraEnv = [
+      { name: SIDEKICK_ENV[alert.kind], valueFrom: { secretKeyRef: { name: alert.secretName, key: ALERT_SECRET_KEY } } },
+    ];
+    config[alert.kind] = { minimumpriority: alert.minimumPriority, ...(alert.kind === "slack" ? { outputformat: "all" } : {}) };
+  }
+  return {
+    enabled: true,
+    config,
+    ...(serviceMonitor
+      ? { serviceMonitor: { enabled: true, additionalLabels: labels } }
+      : { podAnnotations: scrapeAnnotations(SIDEKICK_PORT) }),
+  };
+}
+
+export interface HostValuesInput {
+  taintKey?: string;
+  alert?: AlertOutput;
+  serviceMonitor?: boolean;
+  serviceMonitorLabels?: Record<string, string>;
+  rules?: string;
+  overrides?: FalcoValues;
+}
+
+/** Values of the host release: every node, sandbox nodes included. */
+export function falcoValues(input: HostValuesInput = {}): FalcoValues {
+  const serviceMonitor = input.serviceMonitor ?? false;
+  const base: FalcoValues = {
+    // modern_ebpf needs no kernel headers or module build; AL2023 kernels ship BTF. Least
+    // privilege swaps `privileged` for BPF, PERFMON, SYS_RESOURCE and SYS_PTRACE.
+    driver: { kind: "modern_ebpf", modernEbpf: { leastPrivileged: true } },
+    tolerations: falcoTolerations(input.taintKey),
+    customRules: { [AGENT_RULES_NAME]: input.rules ?? agentRulesYaml() },
+    falco: { ...JSON_OUTPUT },
+    metrics: { enabled: true },
+    serviceMonitor: serviceMonitor ? { create: true, labels: input.serviceMonitorLabels ?? {} } : { create: false },
+    ...(serviceMonitor ? {} : { podAnnotations: scrapeAnnotations(FALCO_METRICS_PORT) }),
+    falcosidekick: sidekickValues(input.alert, serviceMonitor, input.serviceMonitorLabels),
+  };
+  return mergeValues(base, input.overrides);
+}
+
+export class Falco extends pulumi.ComponentResource {
+  readonly namespace: pulumi.Output<string>;
+  /** The Secret holding the alert webhook URL, when one is configured. */
+  readonly alertSecretName?: string;
+
+  constructor(name: string, args: FalcoArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    super("agent-platform:runtime:Falco", name, {}, opts);
+    const parent = { parent: this };
+    if (args.alertWebhookUrl !== undefined && args.alertWebhookSecretName !== undefined) {
+      throw new Error("Falco: give alertWebhookUrl or alertWebhookSecretName, not both");
+    }
+
+    // "privileged": Falco reads every node's syscalls through eBPF and mounts /proc, /etc and the
+    // container runtime socket from the host; no lower Pod Security level admits that. Only
+    // the platform deploys here, and Gatekeeper exempts the namespace for the same reason.
+    const ns = platformNamespace(FALCO_NAMESPACE, { podSecurity: "privileged" }, parent);
+    this.namespace = ns.metadata.name;
+    const inNamespace = { ...parent, dependsOn: [ns] };
+
+    let secretName = args.alertWebhookSecretName;
+    const dependsOn: pulumi.Resource[] = [ns];
+    if (args.alertWebhookUrl !== undefined) {
+      secretName = `${name}-alert-webhook`;
+      const secret = new k8s.core.v1.Secret(
+        `${name}-alert-webhook`,
+        {
+          metadata: { name: secretName, namespace: ns.metadata.name },
+          type: "Opaque",
+          stringData: { [ALERT_SECRET_KEY]: pulumi.secret(args.alertWebhookUrl) },
+        },
+        inNamespace,
+      );
+      dependsOn.push(secret);
+    }
+    this.alertSecretName = secretName;
+    const alert: AlertOutput | undefined = secretName
+      ? { secretName, kind: args.alertWebhookKind ?? "slack", minimumPriority: args.alertMinimumPriority ?? "warning" }
+      : undefined;
+
+    const release = new k8s.helm.v3.Release(
+      `${name}-release`,
+      {
+        name: FALCO_RELEASE,
+        chart: FALCO_CHART.chart,
+        version: args.chartVersion ?? FALCO_CHART.version,
+        repositoryOpts: { repo: FALCO_CHART.repo },
+        namespace: ns.metadata.name,
+        createNamespace: false,
+        values: falcoValues({
+          taintKey: args.sandboxTaintKey ?? SANDBOX_TAINT_KEY,
+          serviceMonitor: args.prometheusOperator ?? false,
+          serviceMonitorLabels: args.monitoringLabels ?? {},
+          alert,
+          overrides: args.values,
+        }),
+      },
+      { ...parent, dependsOn },
+    );
+
+    if (args.prometheusOperator) {
+      new k8s.apiextensions.CustomResource(`${name}-alert-rules`, falcoAlertRules(args.monitoringLabels) as any, {
+        ...parent,
+        dependsOn: [release],
+      });
+    }
+
+    this.registerOutputs({ namespace: this.namespace, alertSecretName: this.alertSecretName });
+  }
+}

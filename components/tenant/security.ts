@@ -1,0 +1,43 @@
+import type * as k8s from "@pulumi/kubernetes";
+import { PUBLIC_DNS_SERVER } from "./defaults";
+
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+type SecurityContext = k8s.types.input.core.v1.SecurityContext;
+
+/**
+ * Every container of a tenant: no privilege escalation (ISO-08), all capabilities dropped (ISO-07),
+ * the runtime's default seccomp profile (ISO-06), never root (ISO-11).
+ */
+export function hardenedContainerSecurity(): SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    runAsNonRoot: true,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+/**
+ * What every pod of a tenant shares: the gVisor sandbox (ISO-10), no Kubernetes API token (ISO-09),
+ * no host namespaces (ISO-14), public DNS only and no service discovery (NET-01, NET-02).
+ */
+export function sandboxedPodBasics(runtimeClassName: string, uid: number): Partial<PodSpec> {
+  return {
+    runtimeClassName,
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    hostNetwork: false,
+    hostPID: false,
+    hostIPC: false,
+    dnsPolicy: "None",
+    dnsConfig: { nameservers: [PUBLIC_DNS_SERVER], searches: [], options: [{ name: "ndots", value: "1" }] },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: uid,
+      runAsGroup: uid,
+      fsGroup: uid,
+      seccompProfile: { type: "RuntimeDefault" },
+    },
+  };
+}

@@ -1,0 +1,200 @@
+import { CapturedResource } from "../../test/harness/capture";
+import { ProgramRun, runProgram } from "../../test/harness/run";
+
+const TENANTS = ["acme", "globex", "initech"];
+const NP = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+const byNamespace = (run: ProgramRun, type: string, ns: string) => run.findResources(type).filter((r) => r.inputs.metadata?.namespace === ns);
+const podSpec = (run: ProgramRun, id: string) => run.findResource("kubernetes:apps/v1:StatefulSet", `tenant-${id}-agent`).inputs.spec.template.spec;
+const proxySpec = (run: ProgramRun, id: string) => run.findResource("kubernetes:apps/v1:Deployment", `tenant-${id}-egress-proxy`).inputs.spec.template.spec;
+
+describe("TenantStack for every tenant of the prod stack", () => {
+  let run: ProgramRun;
+  beforeAll(async () => {
+    run = await runProgram({ stack: "prod" });
+  });
+
+  it("ISO-02 denies all ingress and egress by default in every tenant namespace", () => {
+    for (const id of TENANTS) {
+      const deny = run.findResource(NP, `tenant-${id}-default-deny`);
+      expect(deny.inputs.metadata.namespace).toBe(`tenant-${id}`);
+      expect(deny.inputs.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    }
+  });
+
+  it("ISO-03 admits agent traffic only from the platform API, so tenants cannot reach each other", () => {
+    for (const id of TENANTS) {
+      const ingress = byNamespace(run, NP, `tenant-${id}`).flatMap((p) => (p.inputs.spec.ingress ?? []).map((rule: any) => [p.inputs.metadata.name, rule]))
+        .sort(([a], [b]) => String(a).localeCompare(String(b)));
+      expect(ingress).toEqual([
+        [
+          "agent-ingress",
+          {
+            from: [
+              {
+                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "platform-api" } },
+                podSelector: { matchLabels: { "app.kubernetes.io/name": "platform-api" } },
+              },
+            ],
+            ports: [{ protocol: "TCP", port: 8443 }],
+          },
+        ],
+        ["egress-proxy-ingress", { from: [{ podSelector: { matchLabels: { "agent-platform.io/workload": "agent" } } }], ports: [{ protocol: "TCP", port: 3128 }] }],
+      ]);
+    }
+  });
+
+  it("NET-06 never exposes the gateway port 18789: not in a Service, a policy, or on the pod IP", () => {
+    const everything = JSON.stringify(run.resources.filter((r) => [NP, "kubernetes:core/v1:Service"].includes(r.type)).map((r) => r.inputs));
+    expect(everything).not.toContain("18789");
+    for (const id of TENANTS) {
+      const gateway = podSpec(run, id).containers[0];
+      expect(gateway.args).toEqual(["gateway", "--bind", "loopback", "--port", "18789"]);
+      expect(gateway.ports).toBeUndefined();
+      expect(run.findResource("kubernetes:core/v1:Service", `tenant-${id}-agent-service`).inputs.spec.ports).toEqual([
+        { name: "http-agent", port: 8443, targetPort: 8443 },
+      ]);
+    }
+  });
+
+  it("NET-01 resolves names only through 1.1.1.1", () => {
+    for (const id of TENANTS) {
+      for (const spec of [podSpec(run, id), proxySpec(run, id)]) {
+        expect([spec.dnsPolicy, spec.dnsConfig.nameservers]).toEqual(["None", ["1.1.1.1"]]);
+      }
+      const dnsRules = byNamespace(run, NP, `tenant-${id}`)
+        .flatMap((p) => p.inputs.spec.egress ?? [])
+        .filter((rule: any) => rule.ports.some((port: any) => port.port === 53));
+      expect(dnsRules.map((rule: any) => rule.to)).toEqual([[{ ipBlock: { cidr: "1.1.1.1/32" } }], [{ ipBlock: { cidr: "1.1.1.1/32" } }]]);
+    }
+  });
+
+  it("NET-02 gives agents no service discovery: no cluster DNS, no search domains, no service links", () => {
+    for (const id of TENANTS) {
+      const spec = podSpec(run, id);
+      expect([spec.enableServiceLinks, spec.dnsConfig.searches]).toEqual([false, []]);
+      expect(JSON.stringify(spec)).not.toContain("svc.cluster.local");
+    }
+  });
+
+  it("NET-04 lets traffic leave the tenant only as HTTPS on 443, through the egress proxy", () => {
+    for (const id of TENANTS) {
+      const agentEgress = run.findResource(NP, `tenant-${id}-agent-egress`).inputs.spec.egress;
+      expect(agentEgress.flatMap((rule: any) => rule.ports.map((p: any) => `${p.protocol}/${p.port}`))).toEqual(["UDP/53", "TCP/53", "TCP/3128", "TCP/15012"]);
+      const proxyEgress = run.findResource(NP, `tenant-${id}-egress-proxy-egress`).inputs.spec.egress;
+      expect(proxyEgress[1].ports).toEqual([{ protocol: "TCP", port: 443 }]);
+    }
+  });
+
+  it("NET-03 NET-05 keep the metadata service and every private range out of reach", () => {
+    for (const id of TENANTS) {
+      const [, internet] = run.findResource(NP, `tenant-${id}-egress-proxy-egress`).inputs.spec.egress;
+      expect(internet.to).toHaveLength(1);
+      expect(internet.to[0].ipBlock.cidr).toBe("0.0.0.0/0");
+      expect(internet.to[0].ipBlock.except).toEqual(expect.arrayContaining(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"]));
+      const agentIpBlocks = run
+        .findResource(NP, `tenant-${id}-agent-egress`)
+        .inputs.spec.egress.flatMap((rule: any) => rule.to)
+        .filter((peer: any) => peer.ipBlock);
+      expect(agentIpBlocks).toEqual([{ ipBlock: { cidr: "1.1.1.1/32" } }]);
+    }
+  });
+
+  it("NET-07 allows each tenant only its own AI API hosts and the platform API, by hostname", () => {
+    const hostsOf = (id: string) =>
+      [...run.findResource("kubernetes:core/v1:ConfigMap", `tenant-${id}-egress-proxy-config`).inputs.data["envoy.yaml"].matchAll(/- ([a-z0-9.-]+):443/g)].map((m) => m[1]);
+    expect(hostsOf("acme")).toEqual(["api.agents.example.com", "api.anthropic.com"]);
+    expect(hostsOf("globex")).toEqual(["api.agents.example.com", "api.openai.com"]);
+    expect(hostsOf("initech")).toEqual(["api.agents.example.com", "initech-prod.openai.azure.com"]);
+    for (const id of TENANTS) {
+      expect(podSpec(run, id).containers[0].env).toEqual(
+        expect.arrayContaining([{ name: "HTTPS_PROXY", value: expect.stringMatching(/^http:\/\/172\.20\.\d+\.\d+:3128$/) }]),
+      );
+    }
+  });
+
+  it("ISO-09 mounts no service account token in any tenant pod", () => {
+    for (const id of TENANTS) {
+      expect(run.findResource("kubernetes:core/v1:ServiceAccount", `tenant-${id}-service-account`).inputs.automountServiceAccountToken).toBe(false);
+      expect([podSpec(run, id).automountServiceAccountToken, proxySpec(run, id).automountServiceAccountToken]).toEqual([false, false]);
+    }
+  });
+
+  it("ISO-10 runs every tenant pod in the gVisor RuntimeClass", () => {
+    for (const id of TENANTS) {
+      expect([podSpec(run, id).runtimeClassName, proxySpec(run, id).runtimeClassName]).toEqual(["gvisor", "gvisor"]);
+    }
+  });
+
+  it("ISO-06 ISO-07 ISO-08 ISO-11 ISO-12 harden every container of every tenant pod", () => {
+    for (const id of TENANTS) {
+      for (const spec of [podSpec(run, id), proxySpec(run, id)]) {
+        expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+        for (const container of spec.containers) {
+          expect(container.securityContext).toMatchObject({
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            runAsNonRoot: true,
+            capabilities: { drop: ["ALL"] },
+            seccompProfile: { type: "RuntimeDefault" },
+          });
+          expect(Object.keys(container.resources.limits).sort()).toEqual(["cpu", "memory"]);
+        }
+      }
+    }
+  });
+
+  it("ISO-13 keeps each agent's workspace on the encrypted StorageClass, kept when the agent goes", () => {
+    const statefulSet = run.findResource("kubernetes:apps/v1:StatefulSet", "tenant-globex-agent").inputs.spec;
+    expect(statefulSet.volumeClaimTemplates[0].spec).toEqual({
+      accessModes: ["ReadWriteOnce"],
+      storageClassName: "gp3-encrypted",
+      resources: { requests: { storage: "100Gi" } },
+    });
+    expect(statefulSet.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
+  });
+
+  it("SEC-05 hands each agent its provider key only from the Secret synced from its own Vault path", () => {
+    const acmeEnv = podSpec(run, "acme").containers[0].env;
+    expect(acmeEnv).toContainEqual({ name: "ANTHROPIC_API_KEY", valueFrom: { secretKeyRef: { name: "ai-provider-key", key: "api-key" } } });
+    for (const id of TENANTS) {
+      const sync = run.findResource("kubernetes:secrets.hashicorp.com/v1beta1:VaultStaticSecret", `tenant-${id}-ai-provider-key`).inputs;
+      expect([sync.metadata.namespace, sync.spec.mount, sync.spec.path, sync.spec.destination.name]).toEqual([
+        `tenant-${id}`,
+        "agents",
+        `${id}/ai-provider`,
+        "ai-provider-key",
+      ]);
+    }
+    expect(JSON.stringify(run.outputs)).not.toMatch(/api-key|API_KEY/);
+  });
+});
+
+describe("tenant lifecycle", () => {
+  const tenantResources = (run: ProgramRun, id: string): CapturedResource[] =>
+    run.resources.filter((r) => r.urn.includes(`::tenant-${id}`)).map((r) => ({ ...r, options: { ...r.options, dependsOn: [] } }));
+
+  it("removing one tenant neither replaces nor changes another", async () => {
+    const before = await runProgram({ stack: "prod" });
+    const after = await runProgram({
+      stack: "prod",
+      config: {
+        tenants: [
+          { id: "acme", displayName: "Acme Corp", plan: "medium", modelProvider: "anthropic" },
+          { id: "initech", displayName: "Initech", plan: "small", modelProvider: "azure-openai", allowedApiHosts: ["initech-prod.openai.azure.com"] },
+        ],
+      },
+    });
+    expect(tenantResources(after, "globex")).toEqual([]);
+    expect(tenantResources(after, "acme")).toEqual(tenantResources(before, "acme"));
+    expect(tenantResources(after, "initech")).toEqual(tenantResources(before, "initech"));
+  });
+
+  it("SEC-04 gives each agent its own Vault identity and role once Vault is configured", async () => {
+    const run = await runProgram({ stack: "prod", config: { vault: { configure: true, address: "https://vault.example.com:8200" } } });
+    for (const id of TENANTS) {
+      expect(run.findResource("vault:identity/entity:Entity", `tenant-${id}-vault-entity`).inputs.metadata).toEqual({ agent_id: id });
+      const role = run.findResource("vault:kubernetes/authBackendRole:AuthBackendRole", `tenant-${id}-vault-role`).inputs;
+      expect([role.boundServiceAccountNamespaces, role.boundServiceAccountNames]).toEqual([[`tenant-${id}`], ["agent"]]);
+    }
+  });
+});

@@ -1,0 +1,108 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { TENANT_PLANS } from "../../config/defaults";
+import { PROXY_RESOURCES, buildAgentIngressPolicy, buildAgentSidecar } from "../mesh";
+import { standardLabels } from "../shared/labels";
+import { grantAgent } from "../vault/configuration";
+import { buildAgentSecretSync } from "../vault/operator";
+import type { TenantStackArgs } from "./args";
+import { AUTH_GUARD_PORT, AUTH_GUARD_RESOURCES, EGRESS_PROXY_PORT, EGRESS_PROXY_RESOURCES, NAMES } from "./defaults";
+import { buildEgressProxy } from "./egress";
+import { buildLimitRange, buildResourceQuota, buildTenantNamespace, tenantNamespaceName } from "./namespace";
+import { buildNetworkPolicies } from "./network";
+import { buildAgentService, buildAgentStatefulSet, buildServiceAccount, gatewayResources } from "./workload";
+
+/** gVisor's per-pod overhead, declared on the RuntimeClass and charged against the quota. */
+const SANDBOX_OVERHEAD = { limits: { cpu: "100m", memory: "128Mi" } };
+
+/** Hosts every agent may reach: its provider's API and the platform API (NET-07). */
+export function allowedEgressHosts(args: Pick<TenantStackArgs, "tenant" | "platformApiHost">): string[] {
+  return [...new Set([...args.tenant.allowedApiHosts, args.platformApiHost])].sort();
+}
+
+/**
+ * One isolated agent instance: its namespace, quota and network isolation, the sandboxed agent
+ * behind its auth-guard and mesh sidecar, its egress proxy, and its key synced from Vault.
+ * Every name derives from the tenant id, so adding or removing a tenant touches no other.
+ */
+export class TenantStack extends pulumi.ComponentResource {
+  readonly namespace: string;
+
+  constructor(name: string, args: TenantStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("agent-platform:tenant:TenantStack", name, { tenantId: args.tenant.id }, opts);
+    const { tenant } = args;
+    const ns = tenantNamespaceName(tenant.id);
+    this.namespace = ns;
+
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, buildTenantNamespace(tenant), { parent: this });
+    const inNamespace = { parent: this, dependsOn: [namespace] };
+    const afterCrds = { parent: this, dependsOn: [namespace, ...(args.dependsOn ?? [])] };
+
+    for (const policy of buildNetworkPolicies(ns)) {
+      new k8s.networking.v1.NetworkPolicy(`${name}-${policy.metadata.name}`, policy, inNamespace);
+    }
+    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-service-account`, buildServiceAccount(ns), inNamespace);
+
+    const egress = buildEgressProxy(ns, allowedEgressHosts(args), args.runtimeClassName);
+    new k8s.core.v1.ConfigMap(`${name}-egress-proxy-config`, egress.configMap, inNamespace);
+    const egressService = new k8s.core.v1.Service(`${name}-egress-proxy`, egress.service, inNamespace);
+    new k8s.apps.v1.Deployment(`${name}-egress-proxy`, egress.deployment, inNamespace);
+
+    const cookieSecret = new random.RandomPassword(`${name}-auth-guard-cookie`, { length: 32, special: false }, { parent: this });
+    new k8s.core.v1.Secret(
+      `${name}-auth-guard`,
+      {
+        metadata: { name: NAMES.authGuardSecret, namespace: ns, labels: standardLabels(NAMES.agent, "auth-guard") },
+        type: "Opaque",
+        stringData: { "cookie-secret": pulumi.secret(cookieSecret.result) },
+      },
+      inNamespace,
+    );
+
+    // SEC-04, SEC-05: the tenant's own Vault identity, and its provider key synced into this namespace only.
+    const grant = args.vault
+      ? grantAgent(`${name}-vault`, args.vault, { tenantId: tenant.id, namespace: ns, serviceAccount: NAMES.serviceAccount }, { parent: this })
+      : undefined;
+    const sync = buildAgentSecretSync({ tenantId: tenant.id, namespace: ns, serviceAccount: NAMES.serviceAccount });
+    const vaultAuth = new k8s.apiextensions.CustomResource(`${name}-vault-auth`, sync.auth, {
+      ...afterCrds,
+      dependsOn: [...afterCrds.dependsOn, serviceAccount, ...(grant ? [grant.role] : [])],
+    });
+    new k8s.apiextensions.CustomResource(`${name}-ai-provider-key`, sync.secret, { ...afterCrds, dependsOn: [...afterCrds.dependsOn, vaultAuth] });
+
+    // NET-08, NET-09: the agent's mesh entry point and the only caller it admits.
+    new k8s.apiextensions.CustomResource(`${name}-sidecar`, buildAgentSidecar(ns, { authGuardPort: AUTH_GUARD_PORT }), afterCrds);
+    new k8s.apiextensions.CustomResource(`${name}-agent-policy`, buildAgentIngressPolicy(ns), afterCrds);
+
+    const statefulSet = buildAgentStatefulSet(
+      {
+        namespace: ns,
+        tenant,
+        images: args.images,
+        platformApiHost: args.platformApiHost,
+        runtimeClassName: args.runtimeClassName,
+        egressProxyUrl: pulumi.interpolate`http://${egressService.spec.clusterIP}:${EGRESS_PROXY_PORT}`,
+      },
+      args.storageClassName,
+    );
+    new k8s.apps.v1.StatefulSet(`${name}-agent`, statefulSet, { ...afterCrds, dependsOn: [...afterCrds.dependsOn, serviceAccount] });
+    new k8s.core.v1.Service(`${name}-agent-service`, buildAgentService(ns), inNamespace);
+
+    const plan = TENANT_PLANS[tenant.plan];
+    const agentContainers = [
+      gatewayResources(tenant),
+      AUTH_GUARD_RESOURCES,
+      PROXY_RESOURCES,
+      SANDBOX_OVERHEAD,
+    ];
+    new k8s.core.v1.ResourceQuota(
+      `${name}-quota`,
+      buildResourceQuota(ns, tenant, [{ containers: agentContainers }, { containers: [EGRESS_PROXY_RESOURCES, SANDBOX_OVERHEAD] }]),
+      inNamespace,
+    );
+    new k8s.core.v1.LimitRange(`${name}-limits`, buildLimitRange(ns, tenant, { cpu: plan.cpu, memory: plan.memory }), inNamespace);
+
+    this.registerOutputs({ namespace: ns });
+  }
+}

@@ -1,0 +1,109 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as vault from "@pulumi/vault";
+import { Gatekeeper } from "../components/admission/gatekeeper";
+import { Cluster } from "../components/cluster/cluster";
+import { SANDBOX_NODE_LABEL } from "../components/cluster/defaults";
+import { Falco } from "../components/runtime/falco";
+import { Mesh, PLATFORM_API_NAMESPACE, PLATFORM_API_SERVICE_ACCOUNT } from "../components/mesh";
+import { VaultCluster } from "../components/vault/cluster";
+import { VaultConfiguration } from "../components/vault/configuration";
+import { VaultSecretsOperator } from "../components/vault/operator";
+import { vaultProviderArgs } from "../components/vault/provider";
+import type { StackConfig } from "../config/schema";
+import type { TenantContext } from "./tenants";
+
+/** The Vault provider for the configuration phase; it reads its token from the environment. */
+export function vaultProvider(config: StackConfig): vault.Provider {
+  return new vault.Provider(
+    "vault",
+    vaultProviderArgs({
+      address: config.vault.address!,
+      caCertFile: config.vault.caCertFile,
+      tlsServerName: config.vault.tlsServerName,
+      jwt: config.vault.jwtRole ? { role: config.vault.jwtRole } : undefined,
+    }),
+  );
+}
+
+/** The shared platform, in dependency order: cluster, admission and runtime security, mesh and edge, Vault. */
+export function buildPlatform(config: StackConfig, region: string, clusterName: string) {
+  const cluster = new Cluster("cluster", {
+    config: config.cluster,
+    clusterName,
+    region,
+    dns: { domain: config.domain, hostedZoneId: config.hostedZoneId },
+  });
+  const onCluster = { providers: [cluster.provider], dependsOn: [cluster] };
+
+  // Constraints exist before any tenant pod is admitted; platform namespaces are exempt by name.
+  const admission = new Gatekeeper(
+    "admission",
+    { latestTag: config.admission.latestTag, allowedRegistries: config.admission.allowedRegistries },
+    onCluster,
+  );
+  new Falco(
+    "runtime",
+    {
+      sandboxTaintKey: SANDBOX_NODE_LABEL,
+      alertWebhookUrl: config.alertWebhookUrl ? pulumi.secret(config.alertWebhookUrl) : undefined,
+    },
+    onCluster,
+  );
+
+  const mesh = new Mesh(
+    "mesh",
+    {
+      domain: config.domain,
+      acmeEmail: config.acmeEmail,
+      platformApi: config.platformApi,
+      dns01: { region, hostedZoneId: config.hostedZoneId },
+    },
+    onCluster,
+  );
+
+  const vaultCluster = new VaultCluster(
+    "vault",
+    {
+      aws: cluster.keyArns ? { region, clusterName: cluster.clusterName, unsealKeyArn: cluster.keyArns.vault } : undefined,
+      storageClassName: cluster.storageClassName,
+      // Vault's TLS certificates come from cert-manager, which the mesh installs.
+      dependsOn: [mesh],
+    },
+    onCluster,
+  );
+  const secretsOperator = new VaultSecretsOperator("vault-secrets-operator", { dependsOn: [vaultCluster] }, onCluster);
+
+  // Configuring Vault needs an initialised Vault: the second phase of docs/decisions/vault-bootstrap.md.
+  const vaultConfig = config.vault.configure
+    ? new VaultConfiguration(
+        "vault-config",
+        {
+          snapshots: cluster.mode === "eks",
+          platformApi: { namespace: PLATFORM_API_NAMESPACE, serviceAccount: PLATFORM_API_SERVICE_ACCOUNT },
+        },
+        { provider: vaultProvider(config), dependsOn: [vaultCluster] },
+      )
+    : undefined;
+
+  const tenantContext: TenantContext = {
+    provider: cluster.provider,
+    runtimeClassName: cluster.runtimeClassName,
+    storageClassName: cluster.storageClassName,
+    platformApiHost: mesh.apiHost,
+    vault: vaultConfig?.agentAccess(),
+    dependsOn: [admission, mesh, secretsOperator],
+  };
+  const outputs = {
+    apiHost: mesh.apiHost,
+    clusterName: cluster.clusterName,
+    clusterMode: cluster.mode,
+    kubeconfig: cluster.kubeconfig ?? null,
+    storageClass: cluster.storageClassName ?? null,
+    runtimeClass: cluster.runtimeClassName,
+    vaultAddress: vaultCluster.address,
+    vaultSnapshotBucket: vaultCluster.snapshotBucket ?? null,
+    vaultKubernetesAuthPath: vaultConfig ? vaultConfig.kubernetesAuth.path : null,
+    vaultKubernetesAuthAccessor: vaultConfig ? vaultConfig.kubernetesAuth.accessor : null,
+  } satisfies Record<string, pulumi.Input<unknown> | null>;
+  return { tenantContext, outputs };
+}

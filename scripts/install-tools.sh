@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs the pinned command-line tools the tests need into the git-ignored .tools/bin.
+# Idempotent: a tool whose binary already reports the pinned version is left alone, so
+# `npm test` (which runs this as `pretest`) only pays the build cost once per checkout.
+set -euo pipefail
+
+TOOLS_BIN="$(cd "$(dirname "$0")/.." && pwd)/.tools/bin"
+mkdir -p "$TOOLS_BIN"
+
+log() { printf 'install-tools: %s\n' "$*"; }
+
+require_go() {
+  if ! command -v go >/dev/null 2>&1; then
+    log "Go is required to build $1 (gatekeeper v3.23.1 needs Go >= 1.26); install it from https://go.dev/dl/" >&2
+    exit 1
+  fi
+}
+
+# --- gator (Gatekeeper policy tester) -------------------------------------------------------
+# Must match the Gatekeeper chart version in components/admission/defaults.ts, so the suites
+# run the same Rego engine the cluster runs.
+GATOR_VERSION="v3.23.1"
+
+install_gator() {
+  local bin="$TOOLS_BIN/gator"
+  if [[ -x "$bin" ]]; then
+    # `gator --version` says "devel" for go-installed builds; `gator version` carries the tag.
+    local have
+    have="$("$bin" version 2>/dev/null | sed -n 's/^GitVersion:[[:space:]]*//p' | head -n1 || true)"
+    if [[ "$have" == "$GATOR_VERSION" ]]; then
+      log "gator $GATOR_VERSION already at $bin, skipping"
+      return
+    fi
+    log "gator at $bin reports '${have:-unknown}', want $GATOR_VERSION; reinstalling"
+    # go install refuses to overwrite a file it did not build.
+    rm -f "$bin"
+  fi
+  require_go gator
+  log "building gator $GATOR_VERSION into $TOOLS_BIN (a cold Go module cache takes about 4 minutes)"
+  GOBIN="$TOOLS_BIN" go install "github.com/open-policy-agent/gatekeeper/v3/cmd/gator@$GATOR_VERSION"
+  log "installed: $("$bin" version | sed -n 's/^GitVersion:[[:space:]]*//p' | head -n1)"
+}
+
+# --- actionlint (reserved) ------------------------------------------------------------------
+# Add the pinned actionlint install here when CI workflows land; keep the same
+# skip-if-version-matches shape as install_gator.
+
+install_gator
