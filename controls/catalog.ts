@@ -34,12 +34,13 @@ export function buildCatalog(evidence: Evidence[] = EVIDENCE): Control[] {
     const enforcedBy = mine.flatMap((e) => e.enforcedBy);
     const provenBy = mine.flatMap((e) => e.provenBy);
     const exemptions = mine.flatMap((e) => e.exemptions ?? []);
+    const limitations = mine.flatMap((e) => e.limitations ?? []);
     const proven = provenBy.length > 0;
     const coveredLayers = proven
       ? definition.layers.filter((layer) => enforcedBy.some((e) => LAYER_OF[e.kind] === layer))
       : [];
-    const status =
-      coveredLayers.length === 0 ? "planned" : coveredLayers.length === definition.layers.length ? "enforced" : "partial";
-    return { ...definition, enforcedBy, provenBy, exemptions, coveredLayers, status };
+    const complete = coveredLayers.length === definition.layers.length && limitations.length === 0;
+    const status = coveredLayers.length === 0 ? "planned" : complete ? "enforced" : "partial";
+    return { ...definition, enforcedBy, provenBy, exemptions, limitations, coveredLayers, status };
   });
 }

@@ -39,6 +39,11 @@ export interface Evidence {
   enforcedBy: Enforcement[];
   provenBy: TestRef[];
   exemptions?: Exemption[];
+  /**
+   * What the enforcement cannot see or stop yet. A control with a known gap is at most "partial",
+   * however many layers claim it.
+   */
+  limitations?: string[];
 }
 
 export type ControlStatus = "enforced" | "partial" | "planned";
@@ -47,6 +52,7 @@ export interface Control extends ControlDefinition {
   enforcedBy: Enforcement[];
   provenBy: TestRef[];
   exemptions: Exemption[];
+  limitations: string[];
   /** Layers covered by an enforcement point. */
   coveredLayers: Layer[];
   status: ControlStatus;

@@ -64,7 +64,7 @@ describe("control catalog", () => {
     expect(unlisted).toEqual([]);
   });
 
-  it("computes status from evidence: no proof means planned, all layers covered means enforced", () => {
+  it("computes status from evidence: no proof means planned, all layers covered and no known gap means enforced", () => {
     const place = { kind: "component" as const, file: "index.ts", symbol: "loadStackConfig" };
     const proof = { file: "test/catalog.test.ts", test: "x" };
     const status = (evidence: Parameters<typeof buildCatalog>[0]) =>
@@ -73,6 +73,7 @@ describe("control catalog", () => {
     expect(status([{ control: "ISO-05", enforcedBy: [place], provenBy: [proof] }])).toBe("enforced");
     const partial = buildCatalog([{ control: "ISO-01", enforcedBy: [place], provenBy: [proof] }]).find((c) => c.id === "ISO-01")!;
     expect([partial.status, partial.coveredLayers]).toEqual(["partial", ["decl"]]);
+    expect(status([{ control: "ISO-05", enforcedBy: [place], provenBy: [proof], limitations: ["blind spot"] }])).toBe("partial");
     expect(() => buildCatalog([{ control: "ISO-99", enforcedBy: [], provenBy: [] }])).toThrow(
       "Evidence names unknown control ISO-99",
     );

@@ -1,4 +1,4 @@
-import { Evidence, Exemption } from "../types";
+import { Evidence } from "../types";
 
 const RULES = "components/runtime/rules/agent-rules.yaml";
 const TESTS = "components/runtime/rules.test.ts";
@@ -10,19 +10,15 @@ const COMPONENT_TEST = { file: "components/runtime/falco.test.ts", test: "loads 
  * containers only outside a sandbox. RUN-08 (detection inside sandboxes) is not claimed: its
  * monitor is the open half of docs/decisions/falco-and-gvisor.md.
  */
-const sandboxBlindSpot: Exemption[] = [
-  {
-    namespace: "tenant-*",
-    reason:
-      "agent pods under gVisor: host Falco sees no guest syscalls, so the rule covers non-sandboxed tenant containers until the gVisor seccheck monitor (RUN-08) ships",
-  },
+const sandboxBlindSpot = [
+  "Agent pods run under gVisor: host Falco sees no guest syscalls, so the rule fires only for tenant containers outside a sandbox until the gVisor monitor of RUN-08 ships.",
 ];
 
 const falco = (control: string, rule: string, test: string): Evidence => ({
   control,
   enforcedBy: [{ kind: "falco", file: RULES, symbol: `- rule: ${rule}` }],
   provenBy: [{ file: TESTS, test }, COMPONENT_TEST],
-  exemptions: sandboxBlindSpot,
+  limitations: sandboxBlindSpot,
 });
 
 export const runtimeEvidence: Evidence[] = [

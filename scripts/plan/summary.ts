@@ -55,10 +55,16 @@ function controlCoverage(catalog: Control[]): string[] {
     "|---|---|---|---|---|",
   ];
   for (const c of catalog) {
-    const places = c.enforcedBy.map((e) => `${e.kind}: \`${e.file}\``).join("<br>") || "-";
+    const places = [...new Set(c.enforcedBy.map((e) => `${e.kind}: \`${e.file}\``))].join("<br>") || "-";
     lines.push(
       `| ${c.id} ${c.title} | ${c.status} | ${c.coveredLayers.join(", ") || "-"} / ${c.layers.join(", ")} | ${places} | ${c.provenBy.length} |`,
     );
+  }
+  const gaps = catalog.filter((c) => c.limitations.length > 0 || c.exemptions.length > 0);
+  if (gaps.length > 0) lines.push("", "Known gaps and exemptions:", "");
+  for (const c of gaps) {
+    for (const limitation of [...new Set(c.limitations)]) lines.push(`- ${c.id}: ${limitation}`);
+    for (const e of c.exemptions) lines.push(`- ${c.id}: namespace \`${e.namespace}\` exempt: ${e.reason}`);
   }
   return lines;
 }

@@ -1,0 +1,47 @@
+/**
+ * `npm run bench`: how the program scales with tenants under the mock engine, next to the floor
+ * (the SDK alone registering as many bare resources). Each figure comes from a fresh process.
+ *   npm run bench                      # 1, 10, 100, 1000 tenants
+ *   npm run bench -- --sizes 1,10      # other sizes
+ */
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { parseArgs } from "util";
+
+interface Measurement {
+  mode: string;
+  tenants: number;
+  resources: number;
+  seconds: number;
+  peakRssMiB: number;
+}
+
+function measure(args: string[]): Measurement {
+  const script = path.join(__dirname, "bench", "measure.ts");
+  const result = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", script, ...args], {
+    encoding: "utf8",
+    maxBuffer: 16 * 2 ** 20,
+  });
+  if (result.status !== 0) throw new Error(`measurement ${args.join(" ")} failed: ${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split("\n").pop()!) as Measurement;
+}
+
+function main(): void {
+  const { values } = parseArgs({ options: { sizes: { type: "string", default: "1,10,100,1000" } } });
+  const sizes = values.sizes!.split(",").map(Number);
+  const baseline = measure(["program", "0"]);
+  process.stdout.write(`platform alone: ${baseline.resources} resources, ${baseline.seconds.toFixed(1)} s, ${baseline.peakRssMiB.toFixed(0)} MiB\n\n`);
+  const header = "| tenants | resources | per tenant | seconds | peak MiB | floor seconds | floor MiB | time ratio | memory ratio |";
+  process.stdout.write(`${header}\n|---|---|---|---|---|---|---|---|---|\n`);
+  for (const tenants of sizes) {
+    const program = measure(["program", String(tenants)]);
+    const floor = measure(["floor", "0", String(program.resources)]);
+    const perTenant = (program.resources - baseline.resources) / tenants;
+    process.stdout.write(
+      `| ${tenants} | ${program.resources} | ${perTenant.toFixed(1)} | ${program.seconds.toFixed(1)} | ${program.peakRssMiB.toFixed(0)} | ` +
+        `${floor.seconds.toFixed(1)} | ${floor.peakRssMiB.toFixed(0)} | ${(program.seconds / floor.seconds).toFixed(2)} | ${(program.peakRssMiB / floor.peakRssMiB).toFixed(2)} |\n`,
+    );
+  }
+}
+
+main();
