@@ -41,8 +41,30 @@ install_gator() {
   log "installed: $("$bin" version | sed -n 's/^GitVersion:[[:space:]]*//p' | head -n1)"
 }
 
-# --- actionlint (reserved) ------------------------------------------------------------------
-# Add the pinned actionlint install here when CI workflows land; keep the same
-# skip-if-version-matches shape as install_gator.
+# --- actionlint (GitHub Actions workflow linter) ---------------------------------------------
+# test/workflows.test.ts runs it over .github/workflows/*.yml. When shellcheck is on PATH (it is
+# on GitHub's ubuntu runners) actionlint also lints every `run:` script with it.
+ACTIONLINT_VERSION="v1.7.12"
+
+install_actionlint() {
+  local bin="$TOOLS_BIN/actionlint"
+  if [[ -x "$bin" ]]; then
+    # `actionlint -version` prints the version on its first line (the module version for
+    # go-installed builds).
+    local have
+    have="$("$bin" -version 2>/dev/null | head -n1 || true)"
+    if [[ "$have" == "$ACTIONLINT_VERSION" ]]; then
+      log "actionlint $ACTIONLINT_VERSION already at $bin, skipping"
+      return
+    fi
+    log "actionlint at $bin reports '${have:-unknown}', want $ACTIONLINT_VERSION; reinstalling"
+    rm -f "$bin"
+  fi
+  require_go actionlint
+  log "building actionlint $ACTIONLINT_VERSION into $TOOLS_BIN"
+  GOBIN="$TOOLS_BIN" go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+  log "installed: actionlint $("$bin" -version | head -n1)"
+}
 
 install_gator
+install_actionlint
