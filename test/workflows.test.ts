@@ -25,6 +25,7 @@ type Workflow = { name: string; on: Record<string, unknown>; permissions?: Recor
 
 const WORKFLOWS_DIR = path.join(REPO_ROOT, ".github", "workflows");
 const ACTIONLINT = path.join(REPO_ROOT, ".tools", "bin", "actionlint");
+const SHELLCHECK = path.join(REPO_ROOT, ".tools", "bin", "shellcheck");
 
 const files = fs.existsSync(WORKFLOWS_DIR)
   ? fs.readdirSync(WORKFLOWS_DIR).filter((f) => f.endsWith(".yml") || f.endsWith(".yaml")).sort()
@@ -48,7 +49,10 @@ describe("delivery workflows", () => {
         `actionlint is missing at ${ACTIONLINT}: run \`bash scripts/install-tools.sh\` (npm test does it as pretest; it needs Go).`,
       );
     }
-    const result = spawnSync(ACTIONLINT, ["-color=false", ...files.map((f) => path.join(".github", "workflows", f))], {
+    if (!fs.existsSync(SHELLCHECK)) {
+      throw new Error(`shellcheck is missing at ${SHELLCHECK}: run \`bash scripts/install-tools.sh\`; without it actionlint skips every run: script.`);
+    }
+    const result = spawnSync(ACTIONLINT, ["-color=false", `-shellcheck=${SHELLCHECK}`, ...files.map((f) => path.join(".github", "workflows", f))], {
       cwd: REPO_ROOT,
       encoding: "utf8",
     });
