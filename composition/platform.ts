@@ -3,6 +3,7 @@ import * as vault from "@pulumi/vault";
 import { Gatekeeper } from "../components/admission/gatekeeper";
 import { Cluster } from "../components/cluster/cluster";
 import { SANDBOX_NODE_LABEL } from "../components/cluster/defaults";
+import { MONITORING_LABELS, Monitoring } from "../components/monitoring";
 import { Falco } from "../components/runtime/falco";
 import { Mesh, PLATFORM_API_NAMESPACE, PLATFORM_API_SERVICE_ACCOUNT } from "../components/mesh";
 import { VaultCluster } from "../components/vault/cluster";
@@ -25,7 +26,7 @@ export function vaultProvider(config: StackConfig): vault.Provider {
   );
 }
 
-/** The shared platform, in dependency order: cluster, admission and runtime security, mesh and edge, Vault. */
+/** The shared platform: cluster, mesh and edge, Vault, monitoring, admission and runtime security. */
 export function buildPlatform(config: StackConfig, region: string, clusterName: string) {
   const cluster = new Cluster("cluster", {
     config: config.cluster,
@@ -34,21 +35,6 @@ export function buildPlatform(config: StackConfig, region: string, clusterName: 
     dns: { domain: config.domain, hostedZoneId: config.hostedZoneId },
   });
   const onCluster = { providers: [cluster.provider], dependsOn: [cluster] };
-
-  // Constraints exist before any tenant pod is admitted; platform namespaces are exempt by name.
-  const admission = new Gatekeeper(
-    "admission",
-    { latestTag: config.admission.latestTag, allowedRegistries: config.admission.allowedRegistries },
-    onCluster,
-  );
-  new Falco(
-    "runtime",
-    {
-      sandboxTaintKey: SANDBOX_NODE_LABEL,
-      alertWebhookUrl: config.alertWebhookUrl ? pulumi.secret(config.alertWebhookUrl) : undefined,
-    },
-    onCluster,
-  );
 
   const mesh = new Mesh(
     "mesh",
@@ -72,6 +58,25 @@ export function buildPlatform(config: StackConfig, region: string, clusterName: 
     onCluster,
   );
   const secretsOperator = new VaultSecretsOperator("vault-secrets-operator", { dependsOn: [vaultCluster] }, onCluster);
+
+  // CLU-06: Prometheus scrapes Falco, Vault, Istio and Gatekeeper; alerts share the runtime webhook.
+  const alertWebhookUrl = config.alertWebhookUrl ? pulumi.secret(config.alertWebhookUrl) : undefined;
+  const monitoring = new Monitoring(
+    "monitoring",
+    { storageClassName: cluster.storageClassName, alertWebhookUrl, vaultDependsOn: [vaultCluster] },
+    onCluster,
+  );
+  // Falco's and Gatekeeper's monitors need only the Prometheus Operator's CRDs, not all of monitoring.
+  const withMonitoring = { providers: [cluster.provider], dependsOn: [cluster, monitoring.release] };
+  const monitored = { prometheusOperator: true, monitoringLabels: { ...MONITORING_LABELS } };
+
+  // Constraints exist before any tenant pod is admitted; platform namespaces are exempt by name.
+  const admission = new Gatekeeper(
+    "admission",
+    { latestTag: config.admission.latestTag, allowedRegistries: config.admission.allowedRegistries, ...monitored },
+    withMonitoring,
+  );
+  new Falco("runtime", { sandboxTaintKey: SANDBOX_NODE_LABEL, alertWebhookUrl, ...monitored }, withMonitoring);
 
   // Configuring Vault needs an initialised Vault: the second phase of docs/decisions/vault-bootstrap.md.
   const vaultConfig = config.vault.configure

@@ -3,13 +3,14 @@ import { admissionEvidence } from "./evidence/admission";
 import { clusterEvidence } from "./evidence/cluster";
 import { configEvidence } from "./evidence/config";
 import { meshEvidence } from "./evidence/mesh";
+import { monitoringEvidence } from "./evidence/monitoring";
 import { runtimeEvidence } from "./evidence/runtime";
 import { tenantEvidence } from "./evidence/tenant";
 import { vaultEvidence } from "./evidence/vault";
 import { Control, Enforcement, Evidence, Layer } from "./types";
 
 /** Evidence from every part of the program; each component adds its own file here. */
-export const EVIDENCE: Evidence[] = [...configEvidence, ...clusterEvidence, ...meshEvidence, ...vaultEvidence, ...admissionEvidence, ...runtimeEvidence, ...tenantEvidence];
+export const EVIDENCE: Evidence[] = [...configEvidence, ...clusterEvidence, ...meshEvidence, ...vaultEvidence, ...admissionEvidence, ...runtimeEvidence, ...tenantEvidence, ...monitoringEvidence];
 
 const LAYER_OF: Record<Enforcement["kind"], Layer> = {
   component: "decl",

@@ -33,5 +33,5 @@ export const PLATFORM_EXEMPTIONS: readonly Exemption[] = [
   { namespace: "vault", reason: "Vault StatefulSet from the pinned chart; an admission outage must not block unsealing" },
   { namespace: "vault-secrets-operator", reason: "chart-managed operator that syncs tenant API keys; reviewed at chart pin time" },
   { namespace: "falco", reason: "Falco's DaemonSet needs host access (eBPF, /proc, container runtime socket) to detect anything" },
-  { namespace: "monitoring", reason: "node-exporter needs hostNetwork, hostPID and hostPath to read node metrics" },
+  { namespace: "monitoring", reason: "chart-managed Prometheus Operator, Prometheus and Alertmanager (PSA restricted); alerting must keep working when a constraint misfires" },
 ];

@@ -1,11 +1,14 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { PLATFORM_API_NAMESPACE, AGENT_INBOUND_PORT, AGENT_WORKLOAD_LABELS, ISTIO_NAMESPACE } from "../mesh/identities";
+import { MONITORING_NAMESPACE } from "../monitoring/defaults";
 import { standardLabels } from "../shared/labels";
 import { EGRESS_PROXY_PORT, NAMES, NON_PUBLIC_RANGES, PUBLIC_DNS_SERVER } from "./defaults";
 
 type NetworkPolicy = k8s.types.input.networking.v1.NetworkPolicy & { metadata: { name: string; namespace: string } };
 
 const EGRESS_PROXY_LABELS = { "agent-platform.io/workload": NAMES.egressProxy } as const;
+/** pilot-agent's merged Prometheus endpoint in the sidecar. */
+const SIDECAR_METRICS_PORT = 15020;
 
 function policy(namespace: string, name: string, spec: NetworkPolicy["spec"]): NetworkPolicy {
   return {
@@ -28,7 +31,8 @@ const dnsTo1111 = {
 /**
  * The tenant namespace's NetworkPolicies. Policies only add allowances, so the default deny plus
  * these rules is the whole of what an agent can reach:
- * - in: the auth-guard path (the sidecar's inbound port) from the platform API namespace only;
+ * - in: the auth-guard path (the sidecar's inbound port) from the platform API namespace only, and
+ *   Prometheus to the sidecar's metrics port (CLU-06), which serves counters, not the agent;
  * - out (agent): DNS to 1.1.1.1 and the tenant's egress proxy; istiod for the sidecar's certificates;
  * - out (egress proxy): DNS to 1.1.1.1 and TCP 443 to public addresses only.
  * Every selector is confined to this namespace, so no rule of one tenant selects another's pods.
@@ -43,6 +47,10 @@ export function buildNetworkPolicies(namespace: string): NetworkPolicy[] {
         {
           from: [{ ...namespaceNamed(PLATFORM_API_NAMESPACE), podSelector: { matchLabels: { "app.kubernetes.io/name": "platform-api" } } }],
           ports: [{ protocol: "TCP", port: AGENT_INBOUND_PORT }],
+        },
+        {
+          from: [{ ...namespaceNamed(MONITORING_NAMESPACE), podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } }],
+          ports: [{ protocol: "TCP", port: SIDECAR_METRICS_PORT }],
         },
       ],
     }),

@@ -38,6 +38,18 @@ describe("TenantStack for every tenant of the prod stack", () => {
             ports: [{ protocol: "TCP", port: 8443 }],
           },
         ],
+        [
+          "agent-ingress",
+          {
+            from: [
+              {
+                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } },
+                podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+              },
+            ],
+            ports: [{ protocol: "TCP", port: 15020 }],
+          },
+        ],
         ["egress-proxy-ingress", { from: [{ podSelector: { matchLabels: { "agent-platform.io/workload": "agent" } } }], ports: [{ protocol: "TCP", port: 3128 }] }],
       ]);
     }

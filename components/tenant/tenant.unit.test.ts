@@ -117,7 +117,7 @@ describe("tenant building blocks", () => {
       // A bare podSelector means "this namespace"; other namespaces are named platform ones only.
       for (const peer of peers) {
         const ns = peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"];
-        expect(ns === undefined || ["platform-api", "istio-system"].includes(ns)).toBe(true);
+        expect(ns === undefined || ["platform-api", "istio-system", "monitoring"].includes(ns)).toBe(true);
         expect(JSON.stringify(peer)).not.toContain("tenant-");
       }
     }

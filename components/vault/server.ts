@@ -61,7 +61,12 @@ export function buildServerHcl(args: ServerConfigArgs = {}): string {
     `  cluster_address = "[::]:8201"`,
     `  tls_cert_file   = "${VAULT_TLS_DIR}/tls.crt"`,
     `  tls_key_file    = "${VAULT_TLS_DIR}/tls.key"`,
-    `  tls_min_version = "tls12"`,
+    // The seed's "API -> Vault: TLS 1.3"; every client here (VSO, the CLI, Go) speaks it.
+    `  tls_min_version = "tls13"`,
+    // Prometheus scrapes /v1/sys/metrics without a Vault token (CLU-06); the data is counters only.
+    `  telemetry {`,
+    `    unauthenticated_metrics_access = true`,
+    `  }`,
     `}`,
     ``,
     `storage "raft" {`,
@@ -71,6 +76,11 @@ export function buildServerHcl(args: ServerConfigArgs = {}): string {
     ``,
     ...seal,
     `service_registration "kubernetes" {}`,
+    ``,
+    `telemetry {`,
+    `  prometheus_retention_time = "24h"`,
+    `  disable_hostname          = true`,
+    `}`,
     ``,
   ].join("\n");
 }

@@ -1,0 +1,7 @@
+/** The monitoring component and what the composition passes to other components. */
+export { Monitoring, ALERT_WEBHOOK_KEY } from "./monitoring";
+export type { MonitoringArgs } from "./monitoring";
+export { KUBE_PROMETHEUS_STACK_CHART, MONITORING_LABELS, MONITORING_NAMESPACE } from "./defaults";
+export { buildPrometheusValues, buildAlertmanagerConfig } from "./values";
+export { buildScrapeTargets } from "./targets";
+export { buildAlertRules } from "./rules";

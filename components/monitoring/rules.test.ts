@@ -1,0 +1,46 @@
+import { buildAlertRules } from "./rules";
+
+describe("security alert rules", () => {
+  const rules = buildAlertRules();
+  const all = rules.spec.groups.flatMap((g) => g.rules);
+  const alert = (name: string) => all.filter((r) => r.alert === name);
+
+  it("CLU-06 pages on every Falco event of critical priority or above", () => {
+    expect(alert("FalcoCriticalEvent")).toEqual([
+      {
+        alert: "FalcoCriticalEvent",
+        expr: 'sum by (rule, hostname, k8s_ns_name, k8s_pod_name) (increase(falcosecurity_falcosidekick_falco_events_total{priority_raw=~"critical|alert|emergency"}[5m])) > 0',
+        for: "0m",
+        labels: { severity: "critical" },
+        annotations: expect.objectContaining({ summary: expect.stringContaining("{{ $labels.rule }}") }),
+      },
+    ]);
+  });
+
+  it("CLU-06 warns when Gatekeeper's audit finds more violations of any enforcement action", () => {
+    const [rule] = alert("GatekeeperAuditViolationsIncreased");
+    expect(rule.expr).toBe(
+      "sum by (enforcement_action) (gatekeeper_violations) - sum by (enforcement_action) (gatekeeper_violations offset 1h) > 0",
+    );
+    expect(rule.for).toBe("15m");
+    expect(rule.labels).toEqual({ severity: "warning" });
+  });
+
+  it("CLU-06 alerts when Falco, Vault, Istio or Gatekeeper has no healthy scrape target", () => {
+    expect(alert("SecurityMetricsMissing").map((r) => [r.labels.component, r.expr, r.for, r.labels.severity])).toEqual([
+      ["falco", 'absent(up{namespace="falco"} == 1)', "10m", "critical"],
+      ["vault", 'absent(up{namespace="vault"} == 1)', "10m", "critical"],
+      ["istio", 'absent(up{namespace="istio-system"} == 1)', "10m", "critical"],
+      ["gatekeeper", 'absent(up{namespace="gatekeeper-system"} == 1)', "10m", "critical"],
+    ]);
+  });
+
+  it("lives in the monitoring namespace with the platform monitoring labels", () => {
+    expect(rules.apiVersion).toBe("monitoring.coreos.com/v1");
+    expect(rules.kind).toBe("PrometheusRule");
+    expect(rules.metadata.name).toBe("agent-platform-security");
+    expect(rules.metadata.namespace).toBe("monitoring");
+    expect(rules.metadata.labels["agent-platform.io/monitoring"]).toBe("platform");
+    expect(rules.spec.groups.map((g) => g.name)).toEqual(["security-events", "security-scrape-coverage"]);
+  });
+});
