@@ -6,7 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { platformNamespace } from "../shared/namespace";
 import { GATEKEEPER_CHART, GATEKEEPER_IGNORE_LABEL, GATEKEEPER_NAMESPACE, PLATFORM_EXEMPTIONS } from "./defaults";
-import { mergeValues } from "./helm";
+import { mergeValues } from "../shared/values";
 import { gatekeeperAlertRules, gatekeeperPodMonitor, gatekeeperScrapeAnnotations } from "./monitoring";
 import { LatestTagMode, PolicyBundleArgs, renderPolicyBundle } from "./policies";
 

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { platformNamespace } from "../shared/namespace";
+import { mergeValues } from "../shared/values";
 import { MeshArgs } from "./args";
 import { CHARTS, ChartPin, PUBLIC_GATEWAY_NAME } from "./defaults";
 import {
@@ -38,7 +39,6 @@ import {
   buildCniValues,
   buildGatewayValues,
   buildIstiodValues,
-  deepMerge,
 } from "./values";
 
 /** A custom resource the mesh declares, with the suffix of its Pulumi resource name. */
@@ -108,7 +108,7 @@ export class Mesh extends pulumi.ComponentResource {
         { ...parent, dependsOn: [namespace, ...dependsOn] },
       );
 
-    const base = release("istio-base", CHARTS.base, istioNs, deepMerge({}, overrides.base), []);
+    const base = release("istio-base", CHARTS.base, istioNs, mergeValues({}, overrides.base), []);
     const cni = release("istio-cni", CHARTS.cni, istioNs, { ...buildCniValues(overrides.cni) }, [base]);
     const istiod = release("istiod", CHARTS.istiod, istioNs, { ...buildIstiodValues(overrides.istiod) }, [base, cni]);
     release("gateway", CHARTS.gateway, ingressNs, { ...buildGatewayValues(overrides.gateway) }, [istiod]);

@@ -1,4 +1,5 @@
-import { NLB_ANNOTATIONS, buildCertManagerValues, buildCniValues, buildGatewayValues, buildIstiodValues, deepMerge } from "./values";
+import { NLB_ANNOTATIONS, buildCertManagerValues, buildCniValues, buildGatewayValues, buildIstiodValues } from "./values";
+import { mergeValues } from "../shared/values";
 
 const spread = (matchLabels: Record<string, string>) => [
   { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels } },
@@ -74,7 +75,7 @@ describe("Helm values", () => {
   });
 
   it("merges overrides last: objects key by key, arrays and scalars replaced", () => {
-    expect(deepMerge({ a: { b: 1, c: [1, 2] }, d: "x" }, { a: { c: [3] }, d: "y", e: true })).toEqual({
+    expect(mergeValues({ a: { b: 1, c: [1, 2] }, d: "x" }, { a: { c: [3] }, d: "y", e: true })).toEqual({
       a: { b: 1, c: [3] },
       d: "y",
       e: true,

@@ -8,24 +8,10 @@ import {
 } from "./defaults";
 import { GATEWAY_LISTENER_PORTS } from "./edge";
 import { INGRESS_GATEWAY_SERVICE_ACCOUNT } from "./identities";
+import { mergeValues } from "../shared/values";
 
 /** Helm values as a plain tree; overrides are merged into it last. */
 export type HelmValues = Record<string, unknown>;
-
-/** Objects merge key by key; arrays and scalars in `override` replace. */
-export function deepMerge<T extends HelmValues>(base: T, override: HelmValues = {}): T {
-  const result: HelmValues = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    const current = result[key];
-    result[key] =
-      isPlainObject(current) && isPlainObject(value) ? deepMerge(current as HelmValues, value as HelmValues) : value;
-  }
-  return result as T;
-}
-
-function isPlainObject(value: unknown): value is HelmValues {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 type Resources = { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
 
@@ -74,7 +60,7 @@ export function buildIstiodValues(overrides?: HelmValues): IstiodValues {
     global: { proxy: { resources: PROXY_RESOURCES }, logAsJson: true },
     meshConfig: { accessLogFile: "/dev/stdout", accessLogEncoding: "JSON" },
   };
-  return deepMerge(values as unknown as HelmValues, overrides) as unknown as IstiodValues;
+  return mergeValues(values as unknown as HelmValues, overrides) as unknown as IstiodValues;
 }
 
 /** Values of the istio/cni chart that this component sets. */
@@ -105,7 +91,7 @@ export function buildCniValues(overrides?: HelmValues): CniValues {
     },
     seccompProfile: { type: "RuntimeDefault" },
   };
-  return deepMerge(values as unknown as HelmValues, overrides) as unknown as CniValues;
+  return mergeValues(values as unknown as HelmValues, overrides) as unknown as CniValues;
 }
 
 /** Values of the istio/gateway chart that this component sets. */
@@ -162,7 +148,7 @@ export function buildGatewayValues(overrides?: HelmValues): GatewayValues {
     },
     topologySpreadConstraints: zoneAndNodeSpread({ ...GATEWAY_SELECTOR }),
   };
-  return deepMerge(values as unknown as HelmValues, overrides) as unknown as GatewayValues;
+  return mergeValues(values as unknown as HelmValues, overrides) as unknown as GatewayValues;
 }
 
 /** Values of the jetstack/cert-manager chart that this component sets. */
@@ -192,5 +178,5 @@ export function buildCertManagerValues(
     cainjector: pair,
     serviceAccount: { create: true, annotations: serviceAccountAnnotations },
   };
-  return deepMerge(values as unknown as HelmValues, overrides) as unknown as CertManagerValues;
+  return mergeValues(values as unknown as HelmValues, overrides) as unknown as CertManagerValues;
 }

@@ -3,7 +3,7 @@
  * Prometheus selectors that pick up the other components' monitors, storage, spread, and an
  * Alertmanager whose webhook URL is read from a mounted Secret, never from the values.
  */
-import { mergeValues } from "../admission/helm";
+import { mergeValues } from "../shared/values";
 import {
   ALERTMANAGER_RESOURCES,
   ALERTMANAGER_SECRETS_DIR,

@@ -6,7 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { mergeValues } from "../admission/helm";
+import { mergeValues } from "../shared/values";
 import { platformNamespace } from "../shared/namespace";
 import {
   AGENT_RULES_NAME,

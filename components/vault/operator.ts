@@ -12,7 +12,7 @@ import {
   VSO_CHART_VERSION,
   VSO_NAMESPACE,
 } from "./defaults";
-import { deepMerge } from "./server";
+import { mergeValues } from "../shared/values";
 import type { Manifest } from "./tls";
 
 const VSO_API = "secrets.hashicorp.com/v1beta1";
@@ -96,7 +96,7 @@ export function buildOperatorValues(values: Record<string, unknown> = {}): Recor
     defaultVaultConnection: { enabled: false },
     defaultAuthMethod: { enabled: false },
   };
-  return deepMerge(computed, values);
+  return mergeValues(computed, values);
 }
 
 export interface VaultSecretsOperatorArgs {

@@ -1,3 +1,4 @@
+import { mergeValues } from "../shared/values";
 import {
   DEFAULT_AUDIT_SIZE,
   DEFAULT_DATA_SIZE,
@@ -199,25 +200,12 @@ export function buildServerValues(args: ServerValuesArgs = {}): VaultChartValues
       },
     },
   };
-  return deepMerge(computed as unknown as Record<string, unknown>, args.values ?? {}) as VaultChartValues &
+  return mergeValues(computed as unknown as Record<string, unknown>, args.values ?? {}) as VaultChartValues &
     Record<string, unknown>;
 }
 
 function storage(size: string, storageClass: string, mountPath: string): StorageValues {
   return { enabled: true, size, storageClass, accessMode: "ReadWriteOnce", mountPath };
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Objects merge key by key; arrays and scalars in `override` replace. Inputs are not modified. */
-export function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    out[key] = isPlainObject(value) && isPlainObject(out[key]) ? deepMerge(out[key] as Record<string, unknown>, value) : value;
-  }
-  return out;
 }
 
 /** Every name the server certificate must carry: services, each peer, and loopback for probes. */

@@ -1,4 +1,4 @@
-/** Helm values helpers shared by the chart-installing components (admission, runtime). */
+/** Helm values helpers shared by every chart-installing component. */
 
 export type HelmValues = Record<string, unknown>;
 
