@@ -36,6 +36,7 @@ const dnsTo1111 = {
  * - out (agent): DNS to 1.1.1.1 and the tenant's egress proxy; istiod for the sidecar's certificates;
  * - out (egress proxy): DNS to 1.1.1.1 and TCP 443 to public addresses only.
  * Every selector is confined to this namespace, so no rule of one tenant selects another's pods.
+ * Kubelet probes need no rule: the VPC CNI's policy agent always admits the pod's own node IP.
  */
 export function buildNetworkPolicies(namespace: string): NetworkPolicy[] {
   return [
