@@ -4,13 +4,14 @@ import { clusterEvidence } from "./evidence/cluster";
 import { configEvidence } from "./evidence/config";
 import { meshEvidence } from "./evidence/mesh";
 import { monitoringEvidence } from "./evidence/monitoring";
+import { policyEvidence } from "./evidence/policy";
 import { runtimeEvidence } from "./evidence/runtime";
 import { tenantEvidence } from "./evidence/tenant";
 import { vaultEvidence } from "./evidence/vault";
 import { Control, Enforcement, Evidence, Layer } from "./types";
 
 /** Evidence from every part of the program; each component adds its own file here. */
-export const EVIDENCE: Evidence[] = [...configEvidence, ...clusterEvidence, ...meshEvidence, ...vaultEvidence, ...admissionEvidence, ...runtimeEvidence, ...tenantEvidence, ...monitoringEvidence];
+export const EVIDENCE: Evidence[] = [...configEvidence, ...clusterEvidence, ...meshEvidence, ...vaultEvidence, ...admissionEvidence, ...runtimeEvidence, ...tenantEvidence, ...monitoringEvidence, ...policyEvidence];
 
 const LAYER_OF: Record<Enforcement["kind"], Layer> = {
   component: "decl",

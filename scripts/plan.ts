@@ -16,6 +16,7 @@ import { ProgramFailed, runProgram } from "../test/harness/run";
 import { REPO_ROOT } from "../test/harness/stackFile";
 import { PlannedResource, diffPlans, formatDiff } from "./plan/diff";
 import { renderManifests } from "./plan/manifests";
+import { runPolicyPack } from "./plan/policies";
 import { renderSummary } from "./plan/summary";
 
 function step(message: string): void {
@@ -60,7 +61,9 @@ async function main(): Promise<number> {
   }));
   const manifests = renderManifests(run.resources);
   const catalog = buildCatalog();
-  const policyReport = ["The policy pack has not run: it arrives with the policy-pack issue."];
+  const policies = runPolicyPack(run.resources);
+  const policyReport = policies.report;
+  step(`Policy pack: ${policies.violations.length} violation(s), ${policies.mandatoryFailures} mandatory`);
   const summary = renderSummary({ stack, resources: run.resources, manifestFiles: [...manifests.keys()], catalog, policyReport });
 
   // Write beside the target and swap in at the end, so a failure never leaves a half-made plan.
@@ -83,6 +86,11 @@ async function main(): Promise<number> {
     }
     const older = JSON.parse(fs.readFileSync(olderFile, "utf8")) as PlannedResource[];
     process.stdout.write(`\nChanges since ${values.diff}:\n${formatDiff(diffPlans(older, resources))}\n`);
+  }
+  if (policies.mandatoryFailures > 0) {
+    const mandatory = policies.violations.filter((v) => v.enforcementLevel === "mandatory");
+    process.stderr.write(`\nMandatory policies failed:\n${mandatory.map((v) => `  - ${v.policy}: ${v.message}`).join("\n")}\n`);
+    return 1;
   }
   return 0;
 }

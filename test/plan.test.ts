@@ -35,7 +35,9 @@ describe("npm run plan", () => {
     expect(fs.existsSync(path.join(out, "prod", "manifests"))).toBe(true);
     const summary = fs.readFileSync(path.join(out, "prod", "summary.md"), "utf8");
     expect(summary).toContain("# Offline plan of stack `prod`");
-    expect(summary).toContain("| SEC-06 Secrets in stack config and outputs are Pulumi secrets (encrypted in state) | partial | decl / decl, pack |");
+    expect(summary).toContain("| SEC-06 Secrets in stack config and outputs are Pulumi secrets (encrypted in state) | enforced | decl, pack / decl, pack |");
+    expect(summary).toMatch(/## Policy pack\n\n\d+ policies checked \d+ resources: 0 mandatory violation\(s\)/);
+    expect(result.stdout).toContain("• Policy pack: 0 violation(s), 0 mandatory");
   });
 
   it.each([

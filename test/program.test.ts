@@ -82,3 +82,14 @@ describe("stack roles", () => {
     expect(run.findResources("agent-platform:mesh:Mesh")).toHaveLength(1);
   });
 });
+
+describe("RBAC", () => {
+  it("CLU-02 binds no workload to cluster-admin and gives the deployer no standing admin", async () => {
+    const run = await runProgram({ stack: "prod" });
+    const bindings = run.resources.filter((r) => /rbac.authorization.k8s.io\/v1:(Cluster)?RoleBinding$/.test(r.type));
+    expect(bindings.filter((b) => b.inputs.roleRef?.name === "cluster-admin")).toEqual([]);
+    expect(run.findResource("aws:eks/cluster:Cluster", "cluster-eks").inputs.accessConfig.bootstrapClusterCreatorAdminPermissions).toBe(false);
+    const admins = run.findResources("aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((a) => a.inputs.principalArn);
+    expect(admins).toEqual(["arn:aws:iam::123456789012:role/platform-admins"]);
+  });
+});

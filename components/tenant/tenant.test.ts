@@ -155,6 +155,23 @@ describe("TenantStack for every tenant of the prod stack", () => {
     }
   });
 
+  it("ISO-06 ISO-08 ISO-11 ISO-14 enforce Pod Security restricted in every tenant namespace", () => {
+    for (const id of TENANTS) {
+      const labels = run.findResource("kubernetes:core/v1:Namespace", `tenant-${id}-namespace`).inputs.metadata.labels;
+      expect([labels["pod-security.kubernetes.io/enforce"], labels["pod-security.kubernetes.io/enforce-version"]]).toEqual(["restricted", "latest"]);
+    }
+  });
+
+  it("ISO-14 gives tenant pods no host namespaces, no hostPath and no privileged container", () => {
+    for (const id of TENANTS) {
+      for (const spec of [podSpec(run, id), proxySpec(run, id)]) {
+        expect([spec.hostNetwork, spec.hostPID, spec.hostIPC]).toEqual([false, false, false]);
+        expect((spec.volumes ?? []).filter((v: any) => v.hostPath)).toEqual([]);
+        expect(spec.containers.map((c: any) => c.securityContext.privileged)).toEqual(spec.containers.map(() => false));
+      }
+    }
+  });
+
   it("ISO-13 keeps each agent's workspace on the encrypted StorageClass, kept when the agent goes", () => {
     const statefulSet = run.findResource("kubernetes:apps/v1:StatefulSet", "tenant-globex-agent").inputs.spec;
     expect(statefulSet.volumeClaimTemplates[0].spec).toEqual({

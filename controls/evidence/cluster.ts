@@ -56,4 +56,9 @@ export const clusterEvidence: Evidence[] = [
     ],
     provenBy: [{ file: PROGRAM, test: "SEC-07 protects every KMS key, log group and the EKS cluster against deletion" }],
   },
+  {
+    control: "CLU-02",
+    enforcedBy: [{ kind: "component", file: "components/cluster/eks.ts", symbol: "bootstrapClusterCreatorAdminPermissions: false" }],
+    provenBy: [{ file: "test/program.test.ts", test: "CLU-02 binds no workload to cluster-admin and gives the deployer no standing admin" }],
+  },
 ];

@@ -11,7 +11,19 @@ const component = (file: string, symbol: string) => ({ kind: "component" as cons
 const proof = (file: string, test: string) => ({ file, test });
 const HARDENED = "ISO-06 ISO-07 ISO-08 ISO-11 ISO-12 harden every container of every tenant pod";
 
+const PSA = "ISO-06 ISO-08 ISO-11 ISO-14 enforce Pod Security restricted in every tenant namespace";
+
 export const tenantEvidence: Evidence[] = [
+  ...["ISO-06", "ISO-08", "ISO-11", "ISO-14"].map((control) => ({
+    control,
+    enforcedBy: [{ kind: "psa" as const, file: NAMESPACE, symbol: 'podSecurityLabels("restricted")' }],
+    provenBy: [proof(PROGRAM, PSA)],
+  })),
+  {
+    control: "ISO-14",
+    enforcedBy: [component(SECURITY, "hostNetwork: false"), component(SECURITY, "privileged: false")],
+    provenBy: [proof(PROGRAM, "ISO-14 gives tenant pods no host namespaces, no hostPath and no privileged container")],
+  },
   {
     control: "ISO-01",
     enforcedBy: [component(NAMESPACE, "[TENANT_LABEL]: tenant.id")],
