@@ -6,6 +6,7 @@
  *   npm run plan -- --stack NAME          # another Pulumi.<NAME>.yaml
  *   npm run plan -- --diff OLD_OUT_DIR    # also print what changed since an older plan
  *   npm run plan -- --out DIR --config-dir DIR   # write elsewhere; read stack files elsewhere
+ *   npm run plan -- --policy-config FILE  # policy pack configuration (JSON), as for pulumi preview
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -29,6 +30,8 @@ async function main(): Promise<number> {
       stack: { type: "string", default: "prod" },
       diff: { type: "string" },
       out: { type: "string", default: path.join(REPO_ROOT, "out") },
+      // Policy pack configuration, as for `pulumi preview --policy-pack-config`.
+      "policy-config": { type: "string" },
       // Where Pulumi.<stack>.yaml lives, like Pulumi.yaml's stackConfigDir.
       "config-dir": { type: "string", default: REPO_ROOT },
     },
@@ -61,7 +64,8 @@ async function main(): Promise<number> {
   }));
   const manifests = renderManifests(run.resources);
   const catalog = buildCatalog();
-  const policies = runPolicyPack(run.resources);
+  const policyConfig = values["policy-config"] ? JSON.parse(fs.readFileSync(values["policy-config"], "utf8")) : {};
+  const policies = runPolicyPack(run.resources, policyConfig);
   const policyReport = policies.report;
   step(`Policy pack: ${policies.violations.length} violation(s), ${policies.mandatoryFailures} mandatory`);
   const summary = renderSummary({ stack, resources: run.resources, manifestFiles: [...manifests.keys()], catalog, policyReport });

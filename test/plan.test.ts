@@ -71,4 +71,17 @@ describe("npm run plan", () => {
       ].join("\n"),
     );
   });
+
+  it("exits non-zero and lists the violations when a mandatory policy fails", () => {
+    const policyConfig = path.join(work, "policy-config.json");
+    fs.writeFileSync(policyConfig, JSON.stringify({ "egress-proxy-allowlist": { allowedEgressHosts: ["api.agents.example.com", "api.openai.com"] } }));
+    const out = path.join(work, "out-policy");
+    const result = plan("--stack", "prod", "--out", out, "--policy-config", policyConfig);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("Mandatory policies failed:");
+    expect(result.stderr).toContain("  - egress-proxy-allowlist: ");
+    expect(result.stderr).toContain("api.anthropic.com, which is not in allowedEgressHosts");
+    expect(result.stderr).not.toContain("api.openai.com, which is not");
+    expect(fs.readFileSync(path.join(out, "prod", "summary.md"), "utf8")).toContain("| mandatory | egress-proxy-allowlist |");
+  });
 });
