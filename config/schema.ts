@@ -103,6 +103,7 @@ const clusterSchema = z
     adminRoleArns: uniqueList(z.string().refine(isIamPrincipalArn, { error: ROLE_ARN_RULE }), "ARN").default([
       ...DEFAULTS.cluster.adminRoleArns,
     ]),
+    deployerRoleArn: z.string().refine(isIamPrincipalArn, { error: ROLE_ARN_RULE }).optional(),
     gvisorVersion: z
       .string()
       .regex(/^[0-9]{8}(\.[0-9]+)?$/, { error: "must be a gVisor release such as 20251110.0" })

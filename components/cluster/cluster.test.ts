@@ -172,3 +172,23 @@ describe("Cluster identities for platform components", () => {
     expect(policy.Statement[2].Resource).toBe("arn:aws:route53:::hostedzone/Z04217391AGENTSPROD");
   });
 });
+
+describe("the deployer role", () => {
+  it("names the configured deployer in key policies and gives it API access before the provider is used", async () => {
+    const run = await runProgram({ stack: "prod" });
+    const policy = JSON.parse(run.findResource("aws:kms/key:Key", "cluster-secrets").inputs.policy);
+    expect(policy.Statement[1].Principal).toEqual({ AWS: "arn:aws:iam::123456789012:role/agent-platform-deployer" });
+    expect(run.findResource("aws:eks/accessEntry:AccessEntry", "cluster-deployer").inputs).toEqual({
+      clusterName: "agent-platform-prod",
+      principalArn: "arn:aws:iam::123456789012:role/agent-platform-deployer",
+      type: "STANDARD",
+    });
+  });
+
+  it("falls back to the caller's role when none is configured", async () => {
+    const run = await runProgram({ stack: "prod", config: { cluster: { adminRoleArns: [], publicAccessCidrs: [] } } });
+    expect(run.findResource("aws:eks/accessEntry:AccessEntry", "cluster-deployer").inputs.principalArn).toBe(
+      "arn:aws:iam::123456789012:role/pulumi-deployer",
+    );
+  });
+});

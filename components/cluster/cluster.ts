@@ -52,7 +52,7 @@ export class Cluster extends pulumi.ComponentResource {
       this.provider = new k8s.Provider(
         `${name}-kubernetes`,
         { kubeconfig: this.kubeconfig, enableServerSideApply: true },
-        { ...parent, dependsOn: [eksParts.systemNodes] },
+        { ...parent, dependsOn: [eksParts.systemNodes, ...eksParts.adminAccess] },
       );
       this.storageClassName = STORAGE_CLASS_NAME;
       new k8s.storage.v1.StorageClass(
@@ -74,10 +74,13 @@ export class Cluster extends pulumi.ComponentResource {
 
     const identity = aws.getCallerIdentityOutput({}, parent);
     const partition = aws.getPartitionOutput({}, parent).partition;
-    // The deployer may be an assumed-role session; key policies must name the role itself.
-    const deployer = aws.iam.getSessionContextOutput({ arn: identity.arn }, parent);
+    // Configured, the deployer role keeps key policies stable whoever previews; otherwise it is the
+    // caller's role (an assumed-role session names its role as issuer).
+    const deployerArn = args.config.deployerRoleArn
+      ? pulumi.output(args.config.deployerRoleArn)
+      : aws.iam.getSessionContextOutput({ arn: identity.arn }, parent).issuerArn;
     const context: pulumi.Output<AccountContext> = pulumi
-      .all([identity.accountId, partition, deployer.issuerArn])
+      .all([identity.accountId, partition, deployerArn])
       .apply(([accountId, part, deployerArn]) => ({
         accountId,
         partition: part,
@@ -137,6 +140,7 @@ export class Cluster extends pulumi.ComponentResource {
         keys,
         controlPlaneLogGroupName,
         runscFlags: args.runscFlags,
+        deployerArn,
       },
       parent,
     );

@@ -112,8 +112,10 @@ describe("cert-manager's DNS-01 identity", () => {
       Action: ["route53:ChangeResourceRecordSets"],
       Resource: "arn:aws:route53:::hostedzone/Z123",
       Condition: {
-        "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": ["TXT"] },
-        "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["_acme-challenge.agents.example.com"] },
+        "ForAllValues:StringEquals": {
+          "route53:ChangeResourceRecordSetsRecordTypes": ["TXT"],
+          "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["_acme-challenge.agents.example.com", "_acme-challenge.api.agents.example.com"],
+        },
       },
     });
   });

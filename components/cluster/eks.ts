@@ -22,6 +22,8 @@ export interface EksArgs {
   controlPlaneLogGroupName: string;
   /** Extra `[runsc_config]` flags for sandbox nodes. @default {} */
   runscFlags?: Record<string, string>;
+  /** The role `pulumi up` runs as: it needs the Kubernetes API to install everything else. */
+  deployerArn: pulumi.Input<string>;
 }
 
 type NodePoolConfig = ClusterConfig["systemNodes"];
@@ -49,6 +51,8 @@ function launchTemplate(name: string, pool: NodePoolConfig, ebsKeyArn: pulumi.In
 
 export interface Eks {
   cluster: aws.eks.Cluster;
+  /** The Kubernetes provider waits for these: before them nobody may call the API. */
+  adminAccess: aws.eks.AccessPolicyAssociation[];
   nodeRole: aws.iam.Role;
   systemNodes: aws.eks.NodeGroup;
   sandboxNodes: aws.eks.NodeGroup;
@@ -88,19 +92,25 @@ export function declareEks(name: string, args: EksArgs, opts: pulumi.CustomResou
     { ...opts, dependsOn: [logGroup], protect: true },
   );
 
-  for (const [i, principalArn] of config.adminRoleArns.entries()) {
-    const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, { clusterName: cluster.name, principalArn, type: "STANDARD" }, opts);
-    new aws.eks.AccessPolicyAssociation(
-      `${name}-admin-${i}`,
+  // Cluster admins through access entries only: the operators, and the deployer, which installs
+  // every chart and object after the cluster exists. No workload gets cluster-admin.
+  const admins = [
+    ...config.adminRoleArns.map((arn, i) => ({ suffix: `admin-${i}`, arn: pulumi.output(arn) })),
+    { suffix: "deployer", arn: pulumi.output(args.deployerArn) },
+  ];
+  const adminAccess = admins.map(({ suffix, arn }) => {
+    const entry = new aws.eks.AccessEntry(`${name}-${suffix}`, { clusterName: cluster.name, principalArn: arn, type: "STANDARD" }, opts);
+    return new aws.eks.AccessPolicyAssociation(
+      `${name}-${suffix}`,
       {
         clusterName: cluster.name,
-        principalArn,
+        principalArn: arn,
         policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
         accessScope: { type: "cluster" },
       },
       { ...opts, dependsOn: [entry] },
     );
-  }
+  });
 
   const nodeRole = roleWithPolicies(
     `${name}-nodes`,
@@ -167,8 +177,7 @@ export function declareEks(name: string, args: EksArgs, opts: pulumi.CustomResou
         launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
         ...extra,
       },
-      // The autoscaler owns the desired size once the pool exists.
-      { ...opts, ignoreChanges: ["scalingConfig.desiredSize"] },
+      opts,
     );
   };
   const systemNodes = pool("system", config.systemNodes, { labels: { [SYSTEM_NODE_LABEL]: "system" } });
@@ -195,6 +204,6 @@ export function declareEks(name: string, args: EksArgs, opts: pulumi.CustomResou
     },
     { ...opts, dependsOn: [systemNodes, podIdentityAgent] },
   );
-  return { cluster, nodeRole, systemNodes, sandboxNodes };
+  return { cluster, adminAccess, nodeRole, systemNodes, sandboxNodes };
 }
 

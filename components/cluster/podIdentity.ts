@@ -21,8 +21,11 @@ export function certManagerDnsPolicy(partition: string, hostedZoneId: string, do
         Action: ["route53:ChangeResourceRecordSets"],
         Resource: zone,
         Condition: {
-          "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": ["TXT"] },
-          "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": [`_acme-challenge.${domain}`] },
+          // `*.<domain>` is proven at _acme-challenge.<domain>, `api.<domain>` at _acme-challenge.api.<domain>.
+          "ForAllValues:StringEquals": {
+            "route53:ChangeResourceRecordSetsRecordTypes": ["TXT"],
+            "route53:ChangeResourceRecordSetsNormalizedRecordNames": [`_acme-challenge.${domain}`, `_acme-challenge.api.${domain}`],
+          },
         },
       },
     ],

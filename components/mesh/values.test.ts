@@ -20,7 +20,6 @@ describe("Helm values", () => {
           "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
         },
         ports: [
-          { name: "status-port", port: 15021, targetPort: 15021, protocol: "TCP" },
           { name: "http2", port: 80, targetPort: 80, protocol: "TCP" },
           { name: "https", port: 443, targetPort: 443, protocol: "TCP" },
         ],

@@ -135,7 +135,6 @@ export function buildGatewayValues(overrides?: HelmValues): GatewayValues {
       type: "LoadBalancer",
       annotations: NLB_ANNOTATIONS,
       ports: [
-        { name: "status-port", port: 15021, targetPort: 15021, protocol: "TCP" },
         { name: "http2", port: 80, targetPort: GATEWAY_LISTENER_PORTS.http, protocol: "TCP" },
         { name: "https", port: 443, targetPort: GATEWAY_LISTENER_PORTS.https, protocol: "TCP" },
       ],

@@ -46,7 +46,15 @@ export function buildEgressProxyConfig(allowedHosts: string[]): Record<string, u
                             },
                           ],
                         })),
-                        { name: "deny", domains: ["*"], routes: [{ match: { prefix: "" }, direct_response: { status: 403 } }] },
+                        {
+                          name: "deny",
+                          domains: ["*"],
+                          // CONNECT has no path, so only connect_matcher catches it; plain requests fall to the prefix.
+                          routes: [
+                            { match: { connect_matcher: {} }, direct_response: { status: 403 } },
+                            { match: { prefix: "" }, direct_response: { status: 403 } },
+                          ],
+                        },
                       ],
                     },
                     http_filters: [

@@ -184,7 +184,10 @@ describe("TenantStack for every tenant of the prod stack", () => {
 
   it("SEC-05 hands each agent its provider key only from the Secret synced from its own Vault path", () => {
     const acmeEnv = podSpec(run, "acme").containers[0].env;
-    expect(acmeEnv).toContainEqual({ name: "ANTHROPIC_API_KEY", valueFrom: { secretKeyRef: { name: "ai-provider-key", key: "api-key" } } });
+    expect(acmeEnv).toContainEqual({
+      name: "ANTHROPIC_API_KEY",
+      valueFrom: { secretKeyRef: { name: "ai-provider-key", key: "api-key", optional: true } },
+    });
     for (const id of TENANTS) {
       const sync = run.findResource("kubernetes:secrets.hashicorp.com/v1beta1:VaultStaticSecret", `tenant-${id}-ai-provider-key`).inputs;
       expect([sync.metadata.namespace, sync.spec.mount, sync.spec.path, sync.spec.destination.name]).toEqual([
@@ -193,6 +196,7 @@ describe("TenantStack for every tenant of the prod stack", () => {
         `${id}/ai-provider`,
         "ai-provider-key",
       ]);
+      expect(sync.spec.rolloutRestartTargets).toEqual([{ kind: "StatefulSet", name: "agent" }]);
     }
     expect(JSON.stringify(run.outputs)).not.toMatch(/api-key|API_KEY/);
   });

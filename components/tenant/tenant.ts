@@ -50,12 +50,13 @@ export class TenantStack extends pulumi.ComponentResource {
     new k8s.apps.v1.Deployment(`${name}-egress-proxy`, egress.deployment, inNamespace);
 
     const cookieSecret = new random.RandomPassword(`${name}-auth-guard-cookie`, { length: 32, special: false }, { parent: this });
+    const clientSecret = new random.RandomPassword(`${name}-auth-guard-client`, { length: 32, special: false }, { parent: this });
     new k8s.core.v1.Secret(
       `${name}-auth-guard`,
       {
         metadata: { name: NAMES.authGuardSecret, namespace: ns, labels: standardLabels(NAMES.agent, "auth-guard") },
         type: "Opaque",
-        stringData: { "cookie-secret": pulumi.secret(cookieSecret.result) },
+        stringData: { "cookie-secret": pulumi.secret(cookieSecret.result), "client-secret": pulumi.secret(clientSecret.result) },
       },
       inNamespace,
     );
@@ -64,7 +65,12 @@ export class TenantStack extends pulumi.ComponentResource {
     const grant = args.vault
       ? grantAgent(`${name}-vault`, args.vault, { tenantId: tenant.id, namespace: ns, serviceAccount: NAMES.serviceAccount }, { parent: this })
       : undefined;
-    const sync = buildAgentSecretSync({ tenantId: tenant.id, namespace: ns, serviceAccount: NAMES.serviceAccount });
+    const sync = buildAgentSecretSync({
+      tenantId: tenant.id,
+      namespace: ns,
+      serviceAccount: NAMES.serviceAccount,
+      rolloutRestartTargets: [{ kind: "StatefulSet", name: NAMES.agent }],
+    });
     const vaultAuth = new k8s.apiextensions.CustomResource(`${name}-vault-auth`, sync.auth, {
       ...afterCrds,
       dependsOn: [...afterCrds.dependsOn, serviceAccount, ...(grant ? [grant.role] : [])],

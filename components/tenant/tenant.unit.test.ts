@@ -68,7 +68,14 @@ describe("tenant building blocks", () => {
     expect(hosts[0].routes).toEqual([
       { match: { connect_matcher: {} }, route: { cluster: "dynamic_forward_proxy", upgrade_configs: [{ upgrade_type: "CONNECT", connect_config: {} }] } },
     ]);
-    expect(hosts[2]).toEqual({ name: "deny", domains: ["*"], routes: [{ match: { prefix: "" }, direct_response: { status: 403 } }] });
+    expect(hosts[2]).toEqual({
+      name: "deny",
+      domains: ["*"],
+      routes: [
+        { match: { connect_matcher: {} }, direct_response: { status: 403 } },
+        { match: { prefix: "" }, direct_response: { status: 403 } },
+      ],
+    });
     const resolver = config.static_resources.clusters[0].cluster_type.typed_config.dns_cache_config.typed_dns_resolver_config;
     expect(resolver.typed_config.resolvers).toEqual([{ socket_address: { address: "1.1.1.1", port_value: 53 } }]);
   });

@@ -49,7 +49,6 @@ export function authGuardArgs(tenantId: string, platformApiHost: string): string
     "--provider=oidc",
     `--oidc-issuer-url=${issuer}`,
     `--client-id=${tokenAudience(tenantId)}`,
-    "--code-challenge-method=S256",
     "--skip-jwt-bearer-tokens=true",
     `--extra-jwt-issuers=${issuer}=${tokenAudience(tenantId)}`,
     // Every path is an API path: answer 401 instead of redirecting to a login page.
@@ -88,7 +87,9 @@ export function buildAgentPodSpec(args: AgentPodArgs): PodSpec {
           { name: "NODE_USE_ENV_PROXY", value: "1" },
           {
             name: API_KEY_ENV[args.tenant.modelProvider],
-            valueFrom: { secretKeyRef: { name: VAULT_CONFIG.aiProviderSecretName, key: "api-key" } },
+            // Optional: until Vault is configured and the key stored, the Secret does not exist and the
+            // agent starts without it; the operator restarts the agent when the Secret appears.
+            valueFrom: { secretKeyRef: { name: VAULT_CONFIG.aiProviderSecretName, key: "api-key", optional: true } },
           },
         ],
         resources: gatewayResources(args.tenant),
@@ -104,6 +105,9 @@ export function buildAgentPodSpec(args: AgentPodArgs): PodSpec {
           ...proxyEnv,
           { name: "NO_PROXY", value: "127.0.0.1,localhost" },
           { name: "OAUTH2_PROXY_COOKIE_SECRET", valueFrom: { secretKeyRef: { name: NAMES.authGuardSecret, key: "cookie-secret" } } },
+          // oauth2-proxy refuses to start an OIDC provider without one; with every route an API
+          // route there is no login flow, so it is never sent anywhere.
+          { name: "OAUTH2_PROXY_CLIENT_SECRET", valueFrom: { secretKeyRef: { name: NAMES.authGuardSecret, key: "client-secret" } } },
         ],
         resources: AUTH_GUARD_RESOURCES,
         // AUTH-02: read-only root filesystem and every capability dropped.
