@@ -11,7 +11,7 @@ import { VaultConfiguration } from "../components/vault/configuration";
 import { VaultSecretsOperator } from "../components/vault/operator";
 import { vaultProviderArgs } from "../components/vault/provider";
 import type { StackConfig } from "../config/schema";
-import type { TenantContext } from "./tenants";
+import { istiodClusterIp, type TenantContext } from "./tenants";
 
 /** The Vault provider for the configuration phase; it reads its token from the environment. */
 export function vaultProvider(config: StackConfig): vault.Provider {
@@ -92,6 +92,7 @@ export function buildPlatform(config: StackConfig, region: string, clusterName: 
 
   const tenantContext: TenantContext = {
     provider: cluster.provider,
+    istiodAddress: istiodClusterIp(cluster.provider, [mesh]),
     runtimeClassName: cluster.runtimeClassName,
     storageClassName: cluster.storageClassName,
     platformApiHost: mesh.apiHost,

@@ -9,11 +9,17 @@ import { vaultProvider } from "./platform";
 /** What every tenant needs from the platform, whether in this stack or behind a StackReference. */
 export interface TenantContext {
   provider: k8s.Provider;
+  istiodAddress: pulumi.Input<string>;
   runtimeClassName: string;
   storageClassName?: string;
   platformApiHost: string;
   vault?: VaultAgentAccess;
   dependsOn: pulumi.Resource[];
+}
+
+/** istiod's Service is the Istio chart's; its address is read back from the cluster. */
+export function istiodClusterIp(provider: k8s.Provider, dependsOn: pulumi.Resource[] = []): pulumi.Output<string> {
+  return k8s.core.v1.Service.get("istiod", "istio-system/istiod", { provider, dependsOn }).spec.clusterIP;
 }
 
 /** One TenantStack per tenant, named by id so that no tenant's resources depend on list order. */
@@ -29,6 +35,7 @@ export function buildTenants(config: StackConfig, context: TenantContext): Tenan
             authGuard: tenant.images?.authGuard ?? config.agentImages.authGuard,
           },
           platformApiHost: context.platformApiHost,
+          istiodAddress: context.istiodAddress,
           runtimeClassName: context.runtimeClassName,
           storageClassName: context.storageClassName,
           vault: context.vault,
@@ -59,6 +66,7 @@ export function shardContext(config: StackConfig): TenantContext {
     : undefined;
   return {
     provider,
+    istiodAddress: istiodClusterIp(provider),
     runtimeClassName: RUNTIME_CLASS_NAME,
     storageClassName: config.cluster.mode === "eks" ? STORAGE_CLASS_NAME : undefined,
     platformApiHost: `api.${config.domain}`,

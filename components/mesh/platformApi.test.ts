@@ -89,10 +89,19 @@ describe("platform API", () => {
                 livenessProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
                 readinessProbe: { httpGet: { path: "/readyz", port: "http" }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
                 startupProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 30 },
-                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                volumeMounts: [
+                  { name: "tmp", mountPath: "/tmp" },
+                  { name: "vault-token", mountPath: "/var/run/secrets/vault", readOnly: true },
+                ],
               },
             ],
-            volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+            volumes: [
+              { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+              {
+                name: "vault-token",
+                projected: { sources: [{ serviceAccountToken: { audience: "vault", expirationSeconds: 600, path: "token" } }] },
+              },
+            ],
           },
         },
       },

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { standardLabels } from "../shared/labels";
 import { PLATFORM_API_PROBES, PLATFORM_API_RESOURCES, PLATFORM_API_UID } from "./defaults";
 import { PLATFORM_API_NAME, PLATFORM_API_NAMESPACE, PLATFORM_API_SERVICE_ACCOUNT } from "./identities";
+import { VAULT_CONFIG } from "../vault/defaults";
 import { zoneAndNodeSpread } from "./values";
 
 export interface PlatformApiArgs {
@@ -33,6 +34,10 @@ export function buildPlatformApiServiceAccount(): k8s.types.input.core.v1.Servic
  * resources and probes. Its sidecar comes from the namespace's injection label and gets its
  * redirection from istio-cni, so the pod itself asks for no capability.
  */
+/** Where the platform API finds its Vault login token, and the audience Vault's role expects. */
+export const VAULT_TOKEN_DIR = "/var/run/secrets/vault";
+export const VAULT_TOKEN_AUDIENCE = VAULT_CONFIG.tokenAudience;
+
 export function buildPlatformApiDeployment(args: PlatformApiArgs): k8s.types.input.apps.v1.Deployment {
   if (!Number.isInteger(args.replicas) || args.replicas < 3) {
     throw new Error(`platformApi.replicas must be at least 3 (CLU-04), got ${args.replicas}`);
@@ -79,11 +84,22 @@ export function buildPlatformApiDeployment(args: PlatformApiArgs): k8s.types.inp
               livenessProbe: probe(PLATFORM_API_PROBES.liveness),
               readinessProbe: probe(PLATFORM_API_PROBES.readiness),
               startupProbe: { ...probe(PLATFORM_API_PROBES.liveness), failureThreshold: 30 },
-              volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+              volumeMounts: [
+                { name: "tmp", mountPath: "/tmp" },
+                { name: "vault-token", mountPath: VAULT_TOKEN_DIR, readOnly: true },
+              ],
             },
           ],
-          // A read-only root filesystem still needs somewhere to write temporary files.
-          volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+          volumes: [
+            // A read-only root filesystem still needs somewhere to write temporary files.
+            { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+            // No Kubernetes API token is mounted; this one is for Vault's Kubernetes auth only: its
+            // audience is Vault's, so the API server would refuse it.
+            {
+              name: "vault-token",
+              projected: { sources: [{ serviceAccountToken: { audience: VAULT_TOKEN_AUDIENCE, expirationSeconds: 600, path: "token" } }] },
+            },
+          ],
         },
       },
     },

@@ -9,6 +9,8 @@ export interface TenantStackArgs {
   images: { gateway: string; authGuard: string };
   /** `api.<domain>`: the token issuer the auth-guard trusts, and always an allowed egress host. */
   platformApiHost: string;
+  /** istiod's ClusterIP, which agent pods reach through a host alias. */
+  istiodAddress: pulumi.Input<string>;
   /** The gVisor RuntimeClass from the cluster component. */
   runtimeClassName: string;
   /** Encrypted StorageClass for the workspace. @default the cluster's default class */

@@ -62,7 +62,11 @@ export function buildNetworkPolicies(namespace: string): NetworkPolicy[] {
         dnsTo1111,
         { to: [{ podSelector: { matchLabels: { ...EGRESS_PROXY_LABELS } } }], ports: [{ protocol: "TCP", port: EGRESS_PROXY_PORT }] },
         // The sidecar fetches its mesh certificate and configuration from istiod (xDS, mTLS).
-        { to: [{ ...namespaceNamed(ISTIO_NAMESPACE), podSelector: { matchLabels: { app: "istiod" } } }], ports: [{ protocol: "TCP", port: 15012 }] },
+        // The selector equals istiod's Service selector: the VPC CNI admits a ClusterIP only then.
+        {
+          to: [{ ...namespaceNamed(ISTIO_NAMESPACE), podSelector: { matchLabels: { app: "istiod", istio: "pilot" } } }],
+          ports: [{ protocol: "TCP", port: 15012 }],
+        },
       ],
     }),
     policy(namespace, "egress-proxy-ingress", {

@@ -85,6 +85,8 @@ describe("TenantStack for every tenant of the prod stack", () => {
       const spec = podSpec(run, id);
       expect([spec.enableServiceLinks, spec.dnsConfig.searches]).toEqual([false, []]);
       expect(JSON.stringify(spec)).not.toContain("svc.cluster.local");
+      // The sidecar's control plane is the one cluster name the pod can resolve, pinned to istiod's address.
+      expect(spec.hostAliases).toEqual([{ ip: expect.stringMatching(/^172\.20\.\d+\.\d+$/), hostnames: ["istiod.istio-system.svc"] }]);
     }
   });
 

@@ -89,6 +89,7 @@ export class TenantStack extends pulumi.ComponentResource {
         platformApiHost: args.platformApiHost,
         runtimeClassName: args.runtimeClassName,
         egressProxyUrl: pulumi.interpolate`http://${egressService.spec.clusterIP}:${EGRESS_PROXY_PORT}`,
+        istiodAddress: args.istiodAddress,
       },
       args.storageClassName,
     );

@@ -4,6 +4,9 @@ import type { ModelProvider } from "../../config/defaults";
 import { TENANT_PLANS } from "../../config/defaults";
 import type { TenantConfig } from "../../config/schema";
 import { AGENT_INBOUND_PORT, AGENT_INBOUND_PORT_NAME, AGENT_POD_ANNOTATIONS, AGENT_WORKLOAD_LABELS } from "../mesh/identities";
+
+/** Where the injected sidecar dials its control plane (Istio's default discovery address). */
+export const ISTIOD_HOST = "istiod.istio-system.svc";
 import { standardLabels } from "../shared/labels";
 import { VAULT_CONFIG } from "../vault/defaults";
 import { AGENT_GATEWAY_PORT, AGENT_UID, AUTH_GUARD_PORT, AUTH_GUARD_RESOURCES, NAMES } from "./defaults";
@@ -30,6 +33,8 @@ export interface AgentPodArgs {
   runtimeClassName: string;
   /** `http://<ClusterIP>:3128` of the tenant's egress proxy: agents have no cluster DNS to find it by name. */
   egressProxyUrl: pulumi.Input<string>;
+  /** istiod's ClusterIP: the sidecar finds its control plane by name, which 1.1.1.1 cannot resolve. */
+  istiodAddress: pulumi.Input<string>;
 }
 
 /** The audience a token must carry to reach this tenant's agent: a token for one tenant opens no other. */
@@ -73,6 +78,8 @@ export function buildAgentPodSpec(args: AgentPodArgs): PodSpec {
     ...sandboxedPodBasics(args.runtimeClassName, AGENT_UID),
     serviceAccountName: NAMES.serviceAccount,
     terminationGracePeriodSeconds: 30,
+    // The one cluster name the pod knows, for the sidecar only; certificate checks still use the name.
+    hostAliases: [{ ip: args.istiodAddress, hostnames: [ISTIOD_HOST] }],
     containers: [
       {
         name: "gateway",

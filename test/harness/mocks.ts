@@ -73,7 +73,8 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
   }
   if (type === "kubernetes:core/v1:Service") {
     // A stable address per namespace and name, inside EKS's default service range.
-    const key = `${inputs.metadata?.namespace}/${inputs.metadata?.name}`;
+    // A Service read with `get` has no inputs; its name stands in.
+    const key = inputs.metadata ? `${inputs.metadata.namespace}/${inputs.metadata.name}` : name;
     const hash = [...key].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
     return { spec: { ...inputs.spec, clusterIP: `172.20.${(hash >>> 8) & 255}.${(hash & 253) + 1}` } };
   }
