@@ -95,3 +95,28 @@ describe("RBAC", () => {
     expect(provider.options.dependsOn).toEqual(expect.arrayContaining(run.findResources("aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((a) => a.urn)));
   });
 });
+
+describe("monitoring as composed", () => {
+  it("CLU-06 has Prometheus pick up the Falco, Gatekeeper, Istio and Vault monitors of the prod stack", async () => {
+    const run = await runProgram({ stack: "prod" });
+    const selected = { "agent-platform.io/monitoring": "platform" };
+    const monitors = run.resources
+      .filter((r) => /monitoring.coreos.com\/v1:(ServiceMonitor|PodMonitor)$/.test(r.type))
+      .map((r) => [r.name, r.inputs.metadata.namespace, r.inputs.metadata.labels["agent-platform.io/monitoring"]])
+      .sort();
+    expect(monitors).toEqual([
+      ["admission-pod-monitor", "gatekeeper-system", "platform"],
+      ["monitoring-istio-proxy-monitor", "monitoring", "platform"],
+      ["monitoring-istiod-monitor", "monitoring", "platform"],
+      ["monitoring-vault-monitor", "vault", "platform"],
+    ]);
+    const falco = run.findResource("kubernetes:helm.sh/v3:Release", "runtime-release").inputs.values;
+    expect([falco.metrics, falco.serviceMonitor, falco.falcosidekick.serviceMonitor]).toEqual([
+      { enabled: true },
+      { create: true, labels: selected },
+      { enabled: true, additionalLabels: selected },
+    ]);
+    const prometheus = run.findResource("kubernetes:helm.sh/v3:Release", "monitoring-release").inputs.values.prometheus.prometheusSpec;
+    expect([prometheus.serviceMonitorSelectorNilUsesHelmValues, prometheus.podMonitorSelectorNilUsesHelmValues]).toEqual([false, false]);
+  });
+});

@@ -166,3 +166,30 @@ describe("Falco agent rules", () => {
     }
   });
 });
+
+describe("Falco agent rules, exactly as reviewed", () => {
+  // Fragment checks above cannot see an `or` turned into `and`; these pin each condition whole.
+  it("pins the event macros every agent rule builds on", () => {
+    const macros = Object.fromEntries(macrosOf(items).map((m) => [m.macro, flat(m.condition)]));
+    expect(macros).toEqual({
+      "agent_platform_workload": "(container.id != host and k8s.ns.name startswith \"tenant-\")",
+      "agent_platform_spawned_process": "(evt.type in (execve, execveat) and evt.dir=<)",
+      "agent_platform_open_read": "(evt.type in (open, openat, openat2) and evt.is_open_read=true and fd.typechar='f' and fd.num>=0)",
+      "agent_platform_connect": "(((evt.type = connect and evt.dir=<) or (evt.type in (sendto, sendmsg) and evt.dir=< and fd.l4proto != tcp and fd.connected=false and fd.name_changed=true)) and (fd.typechar = 4 or fd.typechar = 6) and (evt.rawres >= 0 or evt.res = EINPROGRESS))",
+      "agent_platform_loopback": "(fd.snet = \"127.0.0.0/8\" or fd.sip = \"::1\")"
+    });
+  });
+
+  it("pins every RUN rule condition", () => {
+    const conditions = Object.fromEntries(["RUN-01", "RUN-02", "RUN-03", "RUN-04", "RUN-05", "RUN-06", "RUN-07"].map((c) => [c, condition(c)]));
+    expect(conditions).toEqual({
+      "RUN-01": "agent_platform_spawned_process and agent_platform_workload and proc.name in (agent_platform_shell_binaries)",
+      "RUN-02": "agent_platform_workload and ((agent_platform_spawned_process and proc.name in (agent_platform_userexec_binaries)) or (evt.type in (chmod, fchmod, fchmodat) and evt.dir=< and (evt.arg.mode contains \"S_ISUID\" or evt.arg.mode contains \"S_ISGID\")))",
+      "RUN-03": "agent_platform_workload and ((agent_platform_spawned_process and (proc.name in (agent_platform_miner_binaries) or proc.cmdline contains \"stratum+\" or proc.cmdline contains \"stratum2+\")) or (agent_platform_connect and fd.sport in (agent_platform_mining_ports)))",
+      "RUN-04": "agent_platform_open_read and agent_platform_workload and ((fd.name pmatch (agent_platform_secret_dirs) and not fd.name pmatch (agent_platform_service_account_dirs)) or fd.filename = \".vault-token\")",
+      "RUN-05": "agent_platform_connect and agent_platform_workload and (fd.sip in (agent_platform_kube_api_addresses) or fd.sport in (agent_platform_kube_api_ports))",
+      "RUN-06": "agent_platform_open_read and agent_platform_workload and (fd.name in (agent_platform_sensitive_files) or (fd.name startswith /proc/1/ and not fd.name in (agent_platform_proc1_listing_files)) or fd.name pmatch (agent_platform_service_account_dirs))",
+      "RUN-07": "agent_platform_connect and agent_platform_workload and not agent_platform_loopback and not fd.sport in (agent_platform_allowed_egress_ports) and not (fd.sport = 53 and fd.sip in (agent_platform_dns_resolvers)) and not (fd.sport in (agent_platform_egress_proxy_ports) and fd.snet in (agent_platform_private_networks)) and not (container.name = \"istio-proxy\" and fd.sport in (agent_platform_mesh_control_ports))"
+    });
+  });
+});

@@ -90,26 +90,38 @@ describe("TenantStack for every tenant of the prod stack", () => {
     }
   });
 
+  // Every egress rule of every policy in the namespace: an extra rule anywhere would widen the tenant.
+  const egressOf = (id: string) =>
+    byNamespace(run, NP, `tenant-${id}`)
+      .filter((p) => p.inputs.spec.egress)
+      .map((p) => [p.inputs.metadata.name, p.inputs.spec.egress])
+      .sort(([a], [b]) => String(a).localeCompare(String(b)));
+  const DNS = { to: [{ ipBlock: { cidr: "1.1.1.1/32" } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] };
+
   it("NET-04 lets traffic leave the tenant only as HTTPS on 443, through the egress proxy", () => {
     for (const id of TENANTS) {
-      const agentEgress = run.findResource(NP, `tenant-${id}-agent-egress`).inputs.spec.egress;
-      expect(agentEgress.flatMap((rule: any) => rule.ports.map((p: any) => `${p.protocol}/${p.port}`))).toEqual(["UDP/53", "TCP/53", "TCP/3128", "TCP/15012"]);
-      const proxyEgress = run.findResource(NP, `tenant-${id}-egress-proxy-egress`).inputs.spec.egress;
-      expect(proxyEgress[1].ports).toEqual([{ protocol: "TCP", port: 443 }]);
+      expect(egressOf(id)).toEqual([
+        [
+          "agent-egress",
+          [
+            DNS,
+            { to: [{ podSelector: { matchLabels: { "agent-platform.io/workload": "egress-proxy" } } }], ports: [{ protocol: "TCP", port: 3128 }] },
+            {
+              to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-system" } }, podSelector: { matchLabels: { app: "istiod", istio: "pilot" } } }],
+              ports: [{ protocol: "TCP", port: 15012 }],
+            },
+          ],
+        ],
+        ["egress-proxy-egress", [DNS, { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: expect.any(Array) } }], ports: [{ protocol: "TCP", port: 443 }] }]],
+      ]);
     }
   });
 
   it("NET-03 NET-05 keep the metadata service and every private range out of reach", () => {
     for (const id of TENANTS) {
-      const [, internet] = run.findResource(NP, `tenant-${id}-egress-proxy-egress`).inputs.spec.egress;
-      expect(internet.to).toHaveLength(1);
-      expect(internet.to[0].ipBlock.cidr).toBe("0.0.0.0/0");
-      expect(internet.to[0].ipBlock.except).toEqual(expect.arrayContaining(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"]));
-      const agentIpBlocks = run
-        .findResource(NP, `tenant-${id}-agent-egress`)
-        .inputs.spec.egress.flatMap((rule: any) => rule.to)
-        .filter((peer: any) => peer.ipBlock);
-      expect(agentIpBlocks).toEqual([{ ipBlock: { cidr: "1.1.1.1/32" } }]);
+      const ipBlocks = egressOf(id).flatMap(([, rules]) => (rules as any[]).flatMap((rule) => rule.to.filter((peer: any) => peer.ipBlock)));
+      expect(ipBlocks.map((peer: any) => peer.ipBlock.cidr)).toEqual(["1.1.1.1/32", "1.1.1.1/32", "0.0.0.0/0"]);
+      expect(ipBlocks[2].ipBlock.except).toEqual(expect.arrayContaining(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"]));
     }
   });
 
@@ -143,7 +155,7 @@ describe("TenantStack for every tenant of the prod stack", () => {
     for (const id of TENANTS) {
       for (const spec of [podSpec(run, id), proxySpec(run, id)]) {
         expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
-        for (const container of spec.containers) {
+        for (const container of [...spec.containers, ...(spec.initContainers ?? [])]) {
           expect(container.securityContext).toMatchObject({
             allowPrivilegeEscalation: false,
             privileged: false,
@@ -152,6 +164,8 @@ describe("TenantStack for every tenant of the prod stack", () => {
             seccompProfile: { type: "RuntimeDefault" },
           });
           expect(Object.keys(container.resources.limits).sort()).toEqual(["cpu", "memory"]);
+          expect(container.resources.limits.cpu).toMatch(/^\d+m?$/);
+          expect(container.resources.limits.memory).toMatch(/^\d+(Mi|Gi)$/);
         }
       }
     }
@@ -174,14 +188,48 @@ describe("TenantStack for every tenant of the prod stack", () => {
     }
   });
 
+  it("AUTH-01 puts the auth-guard in every agent pod, checking tokens for that tenant's audience only", () => {
+    for (const id of TENANTS) {
+      const guard = podSpec(run, id).containers.find((c: any) => c.name === "auth-guard");
+      expect(guard.args).toContain(`--extra-jwt-issuers=https://api.agents.example.com=agent-${id}`);
+      expect(guard.args.filter((a: string) => a.startsWith("--skip-auth"))).toEqual([]);
+    }
+  });
+
+  it("ISO-05 gives every tenant namespace its LimitRange", () => {
+    for (const id of TENANTS) {
+      const limits = run.findResource("kubernetes:core/v1:LimitRange", `tenant-${id}-limits`).inputs;
+      expect(limits.metadata.namespace).toBe(`tenant-${id}`);
+      expect(limits.spec.limits[0]).toMatchObject({ type: "Container", default: { cpu: "500m", memory: "512Mi" } });
+    }
+  });
+
+  it("NET-08 NET-09 give every agent the mesh entry point and admit only the platform API to it", () => {
+    for (const id of TENANTS) {
+      const sidecar = run.findResource("kubernetes:networking.istio.io/v1:Sidecar", `tenant-${id}-sidecar`).inputs;
+      expect(sidecar.spec.ingress).toEqual([
+        expect.objectContaining({ port: { number: 8443, protocol: "HTTP", name: "http-agent" }, defaultEndpoint: "127.0.0.1:4180" }),
+      ]);
+      const policy = run.findResource("kubernetes:security.istio.io/v1:AuthorizationPolicy", `tenant-${id}-agent-policy`).inputs;
+      expect([policy.metadata.namespace, policy.spec.action, policy.spec.rules]).toEqual([
+        `tenant-${id}`,
+        "ALLOW",
+        [{ from: [{ source: { principals: ["cluster.local/ns/platform-api/sa/platform-api"] } }], to: [{ operation: { ports: ["8443"] } }] }],
+      ]);
+    }
+  });
+
   it("ISO-13 keeps each agent's workspace on the encrypted StorageClass, kept when the agent goes", () => {
-    const statefulSet = run.findResource("kubernetes:apps/v1:StatefulSet", "tenant-globex-agent").inputs.spec;
-    expect(statefulSet.volumeClaimTemplates[0].spec).toEqual({
-      accessModes: ["ReadWriteOnce"],
-      storageClassName: "gp3-encrypted",
-      resources: { requests: { storage: "100Gi" } },
-    });
-    expect(statefulSet.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
+    const storage: Record<string, string> = { acme: "20Gi", globex: "100Gi", initech: "10Gi" };
+    for (const id of TENANTS) {
+      const statefulSet = run.findResource("kubernetes:apps/v1:StatefulSet", `tenant-${id}-agent`).inputs.spec;
+      expect(statefulSet.volumeClaimTemplates[0].spec).toEqual({
+        accessModes: ["ReadWriteOnce"],
+        storageClassName: "gp3-encrypted",
+        resources: { requests: { storage: storage[id] } },
+      });
+      expect(statefulSet.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
+    }
   });
 
   it("SEC-05 hands each agent its provider key only from the Secret synced from its own Vault path", () => {

@@ -82,18 +82,22 @@ describe("tenant building blocks", () => {
 
   it("AUTH-01 accepts only platform-issued tokens for this tenant's audience", () => {
     expect(tokenAudience("acme")).toBe("agent-acme");
-    const args = authGuardArgs("acme", "api.agents.example.com");
-    expect(args).toEqual(
-      expect.arrayContaining([
-        "--http-address=127.0.0.1:4180",
-        "--upstream=http://127.0.0.1:18789/",
-        "--oidc-issuer-url=https://api.agents.example.com",
-        "--client-id=agent-acme",
-        "--skip-jwt-bearer-tokens=true",
-        "--extra-jwt-issuers=https://api.agents.example.com=agent-acme",
-        "--api-route=^/",
-      ]),
-    );
+    // The whole list: an added flag such as --skip-auth-route would open the gateway.
+    expect(authGuardArgs("acme", "api.agents.example.com")).toEqual([
+      "--http-address=127.0.0.1:4180",
+      "--upstream=http://127.0.0.1:18789/",
+      "--provider=oidc",
+      "--oidc-issuer-url=https://api.agents.example.com",
+      "--client-id=agent-acme",
+      "--skip-jwt-bearer-tokens=true",
+      "--extra-jwt-issuers=https://api.agents.example.com=agent-acme",
+      "--api-route=^/",
+      "--email-domain=*",
+      "--reverse-proxy=true",
+      "--skip-provider-button=true",
+      "--cookie-secure=true",
+      "--silence-ping-logging=true",
+    ]);
     expect(authGuardArgs("globex", "api.agents.example.com")).not.toContain("--client-id=agent-acme");
   });
 

@@ -18,6 +18,7 @@ export const monitoringEvidence: Evidence[] = [
       { kind: "component", file: `${DIR}/rules.ts`, symbol: "export function buildAlertRules" },
     ],
     provenBy: [
+      { file: "test/program.test.ts", test: "CLU-06 has Prometheus pick up the Falco, Gatekeeper, Istio and Vault monitors of the prod stack" },
       test("monitoring.test.ts", "CLU-06 installs the pinned kube-prometheus-stack into a restricted monitoring namespace"),
       test("monitoring.test.ts", "CLU-06 declares the Istio and Vault monitors and the security rules after the chart's CRDs"),
       test("values.test.ts", "CLU-06 selects every ServiceMonitor, PodMonitor and PrometheusRule outside tenant namespaces"),

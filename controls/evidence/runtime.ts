@@ -2,7 +2,7 @@ import { Evidence } from "../types";
 
 const RULES = "components/runtime/rules/agent-rules.yaml";
 const TESTS = "components/runtime/rules.test.ts";
-const COMPONENT_TEST = { file: "components/runtime/falco.test.ts", test: "loads the agent rules file as a custom rules file" };
+const EXACT = { file: TESTS, test: "pins every RUN rule condition" };
 
 /**
  * Host Falco evaluates these rules on the node kernel's syscalls. Agent pods run under gVisor
@@ -17,7 +17,7 @@ const sandboxBlindSpot = [
 const falco = (control: string, rule: string, test: string): Evidence => ({
   control,
   enforcedBy: [{ kind: "falco", file: RULES, symbol: `- rule: ${rule}` }],
-  provenBy: [{ file: TESTS, test }, COMPONENT_TEST],
+  provenBy: [{ file: TESTS, test }, EXACT],
   limitations: sandboxBlindSpot,
 });
 

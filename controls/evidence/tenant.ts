@@ -49,7 +49,7 @@ export const tenantEvidence: Evidence[] = [
   {
     control: "ISO-05",
     enforcedBy: [component(NAMESPACE, 'type: "Container"')],
-    provenBy: [proof(UNIT, "ISO-05 sets container defaults and ceilings per tenant")],
+    provenBy: [proof(UNIT, "ISO-05 sets container defaults and ceilings per tenant"), proof(PROGRAM, "ISO-05 gives every tenant namespace its LimitRange")],
   },
   ...["ISO-06", "ISO-07", "ISO-08", "ISO-11", "ISO-12"].map((control) => ({
     control,
@@ -112,7 +112,10 @@ export const tenantEvidence: Evidence[] = [
   {
     control: "AUTH-01",
     enforcedBy: [component(WORKLOAD, "--skip-jwt-bearer-tokens=true")],
-    provenBy: [proof(UNIT, "AUTH-01 accepts only platform-issued tokens for this tenant's audience")],
+    provenBy: [
+      proof(UNIT, "AUTH-01 accepts only platform-issued tokens for this tenant's audience"),
+      proof(PROGRAM, "AUTH-01 puts the auth-guard in every agent pod, checking tokens for that tenant's audience only"),
+    ],
   },
   {
     control: "AUTH-02",
@@ -124,6 +127,11 @@ export const tenantEvidence: Evidence[] = [
     enforcedBy: [component(WORKLOAD, "secretKeyRef: { name: VAULT_CONFIG.aiProviderSecretName")],
     provenBy: [proof(PROGRAM, "SEC-05 hands each agent its provider key only from the Secret synced from its own Vault path")],
   },
+  ...["NET-08", "NET-09"].map((control) => ({
+    control,
+    enforcedBy: [component("components/tenant/tenant.ts", "buildAgentIngressPolicy(ns)")],
+    provenBy: [proof(PROGRAM, "NET-08 NET-09 give every agent the mesh entry point and admit only the platform API to it")],
+  })),
   {
     control: "SEC-04",
     enforcedBy: [component("components/tenant/tenant.ts", "grantAgent(")],
