@@ -1,5 +1,6 @@
 /** The monitoring component and what the composition passes to other components. */
-export { Monitoring, ALERT_WEBHOOK_KEY } from "./monitoring";
+export { Monitoring } from "./monitoring";
+export { ALERT_WEBHOOK_KEY } from "../shared/secrets";
 export type { MonitoringArgs } from "./monitoring";
 export { KUBE_PROMETHEUS_STACK_CHART, MONITORING_LABELS, MONITORING_NAMESPACE } from "./defaults";
 export { buildPrometheusValues, buildAlertmanagerConfig } from "./values";

@@ -7,13 +7,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { platformNamespace } from "../shared/namespace";
+import { ALERT_WEBHOOK_KEY, alertWebhookSecret } from "../shared/secrets";
 import { KUBE_PROMETHEUS_STACK_CHART, MONITORING_LABELS, MONITORING_NAMESPACE, MONITORING_RELEASE, ResourceRequirements } from "./defaults";
 import { buildAlertRules } from "./rules";
 import { buildScrapeTargets } from "./targets";
 import { AlertWebhookKind, AlertWebhookSecret, KubePrometheusStackValues, buildPrometheusValues } from "./values";
 
 /** The key of the Secret this component creates from `alertWebhookUrl`. */
-export const ALERT_WEBHOOK_KEY = "url";
 
 export interface MonitoringArgs {
   /** Encrypted StorageClass of the Prometheus and Alertmanager volumes (SEC-08). @default "gp3-encrypted" */
@@ -74,17 +74,7 @@ export class Monitoring extends pulumi.ComponentResource {
       : undefined;
     if (args.alertWebhookUrl !== undefined) {
       const secretName = `${name}-alert-webhook`;
-      dependsOn.push(
-        new k8s.core.v1.Secret(
-          `${name}-alert-webhook`,
-          {
-            metadata: { name: secretName, namespace: ns.metadata.name },
-            type: "Opaque",
-            stringData: { [ALERT_WEBHOOK_KEY]: pulumi.secret(args.alertWebhookUrl) },
-          },
-          { ...parent, dependsOn: [ns] },
-        ),
-      );
+      dependsOn.push(alertWebhookSecret(secretName, ns.metadata.name, args.alertWebhookUrl, { ...parent, dependsOn: [ns] }));
       webhook = { name: secretName, key: ALERT_WEBHOOK_KEY, kind: args.alertWebhookKind };
     }
 

@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { mergeValues } from "../shared/values";
 import { platformNamespace } from "../shared/namespace";
+import { ALERT_WEBHOOK_KEY, alertWebhookSecret } from "../shared/secrets";
 import {
   AGENT_RULES_NAME,
   FALCO_CHART,
@@ -70,7 +71,6 @@ export interface FalcoArgs {
   values?: FalcoValues;
 }
 
-export const ALERT_SECRET_KEY = "url";
 const SIDEKICK_ENV: Record<AlertWebhookKind, string> = { slack: "SLACK_WEBHOOKURL", webhook: "WEBHOOK_ADDRESS" };
 
 /** Helm replaces lists, so the chart's own control-plane tolerations are restated. */
@@ -101,7 +101,7 @@ export function sidekickValues(alert: AlertOutput | undefined, serviceMonitor: b
   if (alert) {
     // `env` wins over the chart's own envFrom Secret, which holds an empty value for this key.
     config.extraEnv = [
-      { name: SIDEKICK_ENV[alert.kind], valueFrom: { secretKeyRef: { name: alert.secretName, key: ALERT_SECRET_KEY } } },
+      { name: SIDEKICK_ENV[alert.kind], valueFrom: { secretKeyRef: { name: alert.secretName, key: ALERT_WEBHOOK_KEY } } },
     ];
     config[alert.kind] = { minimumpriority: alert.minimumPriority, ...(alert.kind === "slack" ? { outputformat: "all" } : {}) };
   }
@@ -164,16 +164,7 @@ export class Falco extends pulumi.ComponentResource {
     const dependsOn: pulumi.Resource[] = [ns];
     if (args.alertWebhookUrl !== undefined) {
       secretName = `${name}-alert-webhook`;
-      const secret = new k8s.core.v1.Secret(
-        `${name}-alert-webhook`,
-        {
-          metadata: { name: secretName, namespace: ns.metadata.name },
-          type: "Opaque",
-          stringData: { [ALERT_SECRET_KEY]: pulumi.secret(args.alertWebhookUrl) },
-        },
-        inNamespace,
-      );
-      dependsOn.push(secret);
+      dependsOn.push(alertWebhookSecret(secretName, ns.metadata.name, args.alertWebhookUrl, inNamespace));
     }
     this.alertSecretName = secretName;
     const alert: AlertOutput | undefined = secretName
