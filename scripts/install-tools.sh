@@ -85,6 +85,28 @@ install_shellcheck() {
   log "installed: $("$TOOLS_BIN/shellcheck" --version | sed -n 's/^version: //p')"
 }
 
+# --- seccheck-driver (gVisor's trace-session code, playing sandboxes for the monitor tests) ----
+# Built from components/runtime/monitor/seccheck-driver, whose go.mod pins the gVisor module; a
+# stamp of its sources decides whether to rebuild.
+install_seccheck_driver() {
+  local src bin stamp want
+  src="$(dirname "$TOOLS_BIN")/../components/runtime/monitor/seccheck-driver"
+  src="$(cd "$src" && pwd)"
+  bin="$TOOLS_BIN/seccheck-driver"
+  stamp="$TOOLS_BIN/.seccheck-driver.sha256"
+  want="$(cat "$src/go.mod" "$src/go.sum" "$src"/*.go | sha256sum | cut -d' ' -f1)"
+  if [[ -x "$bin" ]] && [[ -f "$stamp" ]] && [[ "$(cat "$stamp")" == "$want" ]]; then
+    log "seccheck-driver already built from the current sources, skipping"
+    return
+  fi
+  require_go seccheck-driver
+  log "building seccheck-driver against gVisor $(sed -n 's/^require gvisor.dev\/gvisor //p; s/^\tgvisor.dev\/gvisor //p' "$src/go.mod" | head -n1) (a cold Go module cache takes a few minutes)"
+  (cd "$src" && go build -o "$bin" .)
+  echo "$want" > "$stamp"
+  log "installed: $bin"
+}
+
 install_gator
 install_actionlint
 install_shellcheck
+install_seccheck_driver

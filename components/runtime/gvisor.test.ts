@@ -1,8 +1,17 @@
-import { CONTROL_DEFINITIONS } from "../../controls/definitions";
-import { GVISOR_MONITOR_SOCKET, RUNSC_POD_INIT_PATH, TRACE_POINTS, runscMonitoringFlags, runscPodInitConfig } from "./gvisor";
+import {
+  CONTEXT_FIELDS,
+  GVISOR_MONITOR_SOCKET,
+  GVISOR_MONITOR_TMPFILES_PATH,
+  RUNSC_POD_INIT_PATH,
+  TRACE_POINTS,
+  monitorDirTmpfiles,
+  runscMonitoringFlags,
+  runscPodInitConfig,
+  runtimeMonitoringNodeFiles,
+} from "./gvisor";
 
 describe("gVisor runtime monitoring session", () => {
-  it("declares one Default session streaming to the monitor socket, failing closed", () => {
+  it("RUN-08 declares one Default session streaming to the monitor socket, failing closed", () => {
     const config = runscPodInitConfig();
     expect(Object.keys(config)).toEqual(["trace_session"]);
     expect(config.trace_session).toMatchObject({
@@ -10,23 +19,35 @@ describe("gVisor runtime monitoring session", () => {
       ignore_missing: false,
       sinks: [{ name: "remote", config: { endpoint: GVISOR_MONITOR_SOCKET, retries: 3 }, ignore_setup_error: false }],
     });
-    const open = runscPodInitConfig({ failClosed: false, endpoint: "/run/x.sock" }).trace_session;
-    expect([open.ignore_missing, open.sinks[0].ignore_setup_error, open.sinks[0].config.endpoint]).toEqual([true, true, "/run/x.sock"]);
+    expect(runscPodInitConfig({ endpoint: "/run/x.sock", retries: 5 }).trace_session.sinks[0].config).toEqual({ endpoint: "/run/x.sock", retries: 5 });
   });
 
-  it("requests the points every detection needs, each with container and credential context", () => {
-    const detections = CONTROL_DEFINITIONS.filter((c) => c.severity).map((c) => c.id);
-    for (const control of detections) {
-      expect([control, TRACE_POINTS.some((p) => p.controls.includes(control) && p.name.startsWith("syscall/"))]).toEqual([control, true]);
+  it("RUN-08 requests exactly the points the monitor decodes, syscalls on exit, with the context it reads", () => {
+    const points = runscPodInitConfig().trace_session.points as { name: string; optional_fields?: string[]; context_fields: string[] }[];
+    expect(points.map((p) => p.name)).toEqual([
+      "container/start",
+      "sentry/execve",
+      "syscall/open/exit",
+      "syscall/openat/exit",
+      "syscall/connect/exit",
+      "syscall/setuid/exit",
+      "syscall/setgid/exit",
+      "syscall/setresuid/exit",
+      "syscall/setresgid/exit",
+    ]);
+    expect(points[0].optional_fields).toEqual(["env"]);
+    for (const point of points) expect(point.context_fields).toEqual(CONTEXT_FIELDS);
+    for (const control of ["RUN-01", "RUN-02", "RUN-03", "RUN-04", "RUN-05", "RUN-06", "RUN-07"]) {
+      expect([control, TRACE_POINTS.filter((p) => p.controls.includes(control)).length > 0]).toEqual([control, true]);
     }
-    const points = runscPodInitConfig().trace_session.points as { name: string; context_fields: string[] }[];
-    expect(points.map((p) => p.name)).toEqual(expect.arrayContaining(["syscall/execve/exit", "syscall/openat/exit", "syscall/connect/enter"]));
-    for (const point of points) expect(point.context_fields).toEqual(expect.arrayContaining(["container_id", "credentials", "time"]));
-    expect(new Set(points.map((p) => p.name)).size).toBe(points.length);
   });
 
-  it("gives the cluster component the runsc flag that loads the session", () => {
+  it("gives sandbox nodes the session file, the socket directory owned by the monitor's uid, and the runsc flag", () => {
     expect(runscMonitoringFlags()).toEqual({ "pod-init-config": RUNSC_POD_INIT_PATH });
-    expect(JSON.parse(JSON.stringify(runscPodInitConfig()))).toEqual(runscPodInitConfig());
+    const files = runtimeMonitoringNodeFiles();
+    expect(files.map((f) => f.path)).toEqual([RUNSC_POD_INIT_PATH, GVISOR_MONITOR_TMPFILES_PATH]);
+    expect(JSON.parse(files[0].content)).toEqual(runscPodInitConfig());
+    expect(files[1].content).toBe(monitorDirTmpfiles());
+    expect(monitorDirTmpfiles()).toBe("d /run/agent-platform 0750 65532 65532 -\n");
   });
 });
