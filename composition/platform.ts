@@ -5,6 +5,8 @@ import { Cluster } from "../components/cluster/cluster";
 import { SANDBOX_NODE_LABEL } from "../components/cluster/defaults";
 import { MONITORING_LABELS, Monitoring } from "../components/monitoring";
 import { Falco } from "../components/runtime/falco";
+import { runscMonitoringFlags, runtimeMonitoringNodeFiles } from "../components/runtime/gvisor";
+import { GvisorMonitor } from "../components/runtime/gvisorMonitor";
 import { Mesh, PLATFORM_API_NAMESPACE, PLATFORM_API_SERVICE_ACCOUNT } from "../components/mesh";
 import { VaultCluster } from "../components/vault/cluster";
 import { VaultConfiguration } from "../components/vault/configuration";
@@ -33,6 +35,9 @@ export function buildPlatform(config: StackConfig, region: string, clusterName: 
     clusterName,
     region,
     dns: { domain: config.domain, hostedZoneId: config.hostedZoneId },
+    // RUN-08: every sandbox streams its trace session to the runtime monitor below.
+    runscFlags: runscMonitoringFlags(),
+    sandboxNodeFiles: runtimeMonitoringNodeFiles(),
   });
   const onCluster = { providers: [cluster.provider], dependsOn: [cluster] };
 
@@ -76,7 +81,9 @@ export function buildPlatform(config: StackConfig, region: string, clusterName: 
     { latestTag: config.admission.latestTag, allowedRegistries: config.admission.allowedRegistries, ...monitored },
     withMonitoring,
   );
-  new Falco("runtime", { sandboxTaintKey: SANDBOX_NODE_LABEL, alertWebhookUrl, ...monitored }, withMonitoring);
+  const falco = new Falco("runtime", { sandboxTaintKey: SANDBOX_NODE_LABEL, alertWebhookUrl, ...monitored }, withMonitoring);
+  // Sandboxes cannot start on a node until its monitor listens, so tenants wait for it.
+  const gvisorMonitor = new GvisorMonitor("gvisor-monitor", { dependsOn: [falco], ...monitored }, withMonitoring);
 
   // Configuring Vault needs an initialised Vault: the second phase of docs/decisions/vault-bootstrap.md.
   const vaultConfig = config.vault.configure
@@ -97,7 +104,7 @@ export function buildPlatform(config: StackConfig, region: string, clusterName: 
     storageClassName: cluster.storageClassName,
     platformApiHost: mesh.apiHost,
     vault: vaultConfig?.agentAccess(),
-    dependsOn: [admission, mesh, secretsOperator],
+    dependsOn: [admission, mesh, secretsOperator, gvisorMonitor],
   };
   const outputs = {
     apiHost: mesh.apiHost,

@@ -54,7 +54,7 @@ describe("agent-platform policy pack", () => {
       // No RoleBindings (RBAC comes from charts) and no Vault configuration (vault.configure is off in prod).
       expect(Object.keys(applied).filter((name) => applied[name] === 0)).toEqual(["no-cluster-admin-workloads", "vault-agent-secrets-templated"]);
       expect(applied["tenant-default-deny"]).toBe(1);
-      expect(applied["pod-seccomp-runtime-default"]).toBe(prod.resources.filter((r) => /:(Deployment|StatefulSet|CronJob)$/.test(r.type)).length);
+      expect(applied["pod-seccomp-runtime-default"]).toBe(prod.resources.filter((r) => /:(Deployment|StatefulSet|DaemonSet|CronJob)$/.test(r.type)).length);
     });
 
     it("reports for the plan: nothing fails on prod, and a broken resource fails with its policy, resource and fix", () => {

@@ -106,6 +106,7 @@ describe("monitoring as composed", () => {
       .sort();
     expect(monitors).toEqual([
       ["admission-pod-monitor", "gatekeeper-system", "platform"],
+      ["gvisor-monitor-pod-monitor", "falco", "platform"],
       ["monitoring-istio-proxy-monitor", "monitoring", "platform"],
       ["monitoring-istiod-monitor", "monitoring", "platform"],
       ["monitoring-vault-monitor", "vault", "platform"],

@@ -32,6 +32,6 @@ export const PLATFORM_EXEMPTIONS: readonly Exemption[] = [
   { namespace: "cert-manager", reason: "chart-managed controller and webhook; must keep issuing certificates Gatekeeper's own webhook relies on" },
   { namespace: "vault", reason: "Vault StatefulSet from the pinned chart; an admission outage must not block unsealing" },
   { namespace: "vault-secrets-operator", reason: "chart-managed operator that syncs tenant API keys; reviewed at chart pin time" },
-  { namespace: "falco", reason: "Falco's DaemonSet needs host access (eBPF, /proc, container runtime socket) to detect anything" },
+  { namespace: "falco", reason: "Falco's DaemonSet needs host access (eBPF, /proc, container runtime socket) to detect anything, and the gVisor monitor shares a socket directory with runsc on sandbox nodes" },
   { namespace: "monitoring", reason: "chart-managed Prometheus Operator, Prometheus and Alertmanager (PSA restricted); alerting must keep working when a constraint misfires" },
 ];

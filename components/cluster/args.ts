@@ -1,4 +1,5 @@
 import type { ClusterConfig } from "../../config/schema";
+import type { NodeFile } from "./userdata";
 
 export interface ClusterArgs {
   /** The validated `cluster` settings of the stack. */
@@ -11,4 +12,6 @@ export interface ClusterArgs {
   dns: { domain: string; hostedZoneId: string };
   /** Extra `[runsc_config]` flags for sandbox nodes, e.g. runtime monitoring. @default {} */
   runscFlags?: Record<string, string>;
+  /** Files written on sandbox nodes before kubelet starts, e.g. the runsc trace session. @default [] */
+  sandboxNodeFiles?: NodeFile[];
 }

@@ -140,6 +140,7 @@ export class Cluster extends pulumi.ComponentResource {
         keys,
         controlPlaneLogGroupName,
         runscFlags: args.runscFlags,
+        sandboxNodeFiles: args.sandboxNodeFiles,
         deployerArn,
       },
       parent,

@@ -11,7 +11,7 @@ import {
 } from "./defaults";
 import { POD_IDENTITY_TRUST, assumeRolePolicy, roleWithPolicies } from "./iam";
 import type { PlatformKeys } from "./kms";
-import { sandboxUserData } from "./userdata";
+import { type NodeFile, sandboxUserData } from "./userdata";
 
 export interface EksArgs {
   clusterName: string;
@@ -22,6 +22,8 @@ export interface EksArgs {
   controlPlaneLogGroupName: string;
   /** Extra `[runsc_config]` flags for sandbox nodes. @default {} */
   runscFlags?: Record<string, string>;
+  /** Files written on sandbox nodes before kubelet starts. @default [] */
+  sandboxNodeFiles?: NodeFile[];
   /** The role `pulumi up` runs as: it needs the Kubernetes API to install everything else. */
   deployerArn: pulumi.Input<string>;
 }
@@ -188,7 +190,7 @@ export function declareEks(name: string, args: EksArgs, opts: pulumi.CustomResou
       labels: { [SANDBOX_NODE_LABEL]: SANDBOX_NODE_VALUE },
       taints: [{ key: SANDBOX_NODE_LABEL, value: SANDBOX_NODE_VALUE, effect: "NO_SCHEDULE" }],
     },
-    sandboxUserData({ gvisorVersion: config.gvisorVersion, runscFlags: args.runscFlags }),
+    sandboxUserData({ gvisorVersion: config.gvisorVersion, runscFlags: args.runscFlags, files: args.sandboxNodeFiles }),
   );
 
   for (const addon of ["coredns", "kube-proxy"]) {

@@ -7,6 +7,27 @@ export interface SandboxUserDataArgs {
   gvisorVersion: string;
   /** Extra `[runsc_config]` flags, e.g. monitoring hooks. @default {} */
   runscFlags?: Record<string, string>;
+  /** Files to write before kubelet starts; tmpfiles.d entries are also applied at once. @default [] */
+  files?: NodeFile[];
+}
+
+export interface NodeFile {
+  path: string;
+  content: string;
+}
+
+const FILE_DELIMITER = "AGENT_PLATFORM_FILE";
+
+/** Shell lines writing each file (quoted heredocs: no expansion), then creating tmpfiles entries now. */
+export function nodeFilesScript(files: NodeFile[]): string {
+  const lines: string[] = [];
+  for (const file of files) {
+    if (!file.path.startsWith("/") || /[\s'"$`]/.test(file.path)) throw new Error(`node file path must be absolute and plain: ${file.path}`);
+    if (file.content.split("\n").includes(FILE_DELIMITER)) throw new Error(`node file ${file.path} contains the heredoc delimiter`);
+    lines.push(`install -d -m 0755 "$(dirname ${file.path})"`, `cat > ${file.path} <<'${FILE_DELIMITER}'`, file.content.replace(/\n$/, ""), FILE_DELIMITER);
+  }
+  for (const file of files.filter((f) => f.path.startsWith("/etc/tmpfiles.d/"))) lines.push(`systemd-tmpfiles --create ${file.path}`);
+  return lines.length ? lines.join("\n") + "\n" : "";
 }
 
 /** The shell part: install the pinned runsc and its containerd shim, verified against the release's checksums. */
@@ -59,7 +80,7 @@ export function sandboxUserData(args: SandboxUserDataArgs): string {
     gvisorInstallScript(args.gvisorVersion),
     "cat > /etc/containerd/runsc.toml <<'RUNSC'",
     runscConfig(args.runscFlags ?? {}) + "RUNSC",
-    "",
+    nodeFilesScript(args.files ?? []),
   ].join("\n");
   const nodeConfig = [
     "---",

@@ -72,6 +72,20 @@ export function gatewayResources(tenant: TenantConfig): { requests: Record<strin
   return { requests: { cpu: scaleCpu(plan.cpu, 0.25), memory: plan.memory }, limits: { cpu: plan.cpu, memory: plan.memory } };
 }
 
+/**
+ * RUN-08: the gVisor monitor learns which pod, namespace and container a sandboxed process
+ * belongs to from the environment its container started with (the trace session sends it); the
+ * Istio sidecar sets POD_NAME and POD_NAMESPACE itself.
+ */
+export function monitorAttributionEnv(container: string, image: string): k8s.types.input.core.v1.EnvVar[] {
+  return [
+    { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+    { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+    { name: "AGENT_PLATFORM_CONTAINER", value: container },
+    { name: "AGENT_PLATFORM_IMAGE", value: image },
+  ];
+}
+
 export function buildAgentPodSpec(args: AgentPodArgs): PodSpec {
   const proxyEnv = ["HTTPS_PROXY", "HTTP_PROXY"].map((name) => ({ name, value: args.egressProxyUrl }));
   return {
@@ -87,6 +101,7 @@ export function buildAgentPodSpec(args: AgentPodArgs): PodSpec {
         // The gateway binds loopback only: the sole way in is Envoy -> auth-guard (NET-06).
         args: ["gateway", "--bind", "loopback", "--port", String(AGENT_GATEWAY_PORT)],
         env: [
+          ...monitorAttributionEnv("gateway", args.images.gateway),
           { name: "HOME", value: "/home/node" },
           ...proxyEnv,
           { name: "NO_PROXY", value: "127.0.0.1,localhost" },
@@ -109,6 +124,7 @@ export function buildAgentPodSpec(args: AgentPodArgs): PodSpec {
         image: args.images.authGuard,
         args: authGuardArgs(args.tenant.id, args.platformApiHost),
         env: [
+          ...monitorAttributionEnv("auth-guard", args.images.authGuard),
           ...proxyEnv,
           { name: "NO_PROXY", value: "127.0.0.1,localhost" },
           { name: "OAUTH2_PROXY_COOKIE_SECRET", valueFrom: { secretKeyRef: { name: NAMES.authGuardSecret, key: "cookie-secret" } } },

@@ -82,7 +82,7 @@ export const policyEvidence: Evidence[] = [
   {
     control: "ISO-14",
     enforcedBy: [policy("workload", "no-host-access"), policy("workload", "no-privileged-containers")],
-    provenBy: [HOST, PRIVILEGED],
+    provenBy: [HOST, PRIVILEGED, proof("workload", "ISO-14 allows only the listed hostPath directory, and only in its namespace (the gVisor monitor's socket)")],
   },
   {
     control: "NET-01",

@@ -143,6 +143,21 @@ describe("workload policies", () => {
     ]);
   });
 
+  it("ISO-14 allows only the listed hostPath directory, and only in its namespace (the gVisor monitor's socket)", () => {
+    const monitor = (namespace: string, path: string) =>
+      resource("kubernetes:apps/v1:DaemonSet", {
+        kind: "DaemonSet",
+        metadata: { name: "gvisor-monitor", namespace },
+        spec: { template: { spec: { containers: [{ name: "monitor", image: "python:3" }], volumes: [{ name: "socket-dir", hostPath: { path } }] } } },
+      });
+    expect(messages(noHostAccess, [monitor("falco", "/run/agent-platform")])).toEqual([]);
+    expect(messages(noHostAccess, [monitor("tenant-acme", "/run/agent-platform"), monitor("falco", "/run")])).toEqual([
+      'DaemonSet tenant-acme/gvisor-monitor mounts hostPath /run/agent-platform as volume "socket-dir": use an emptyDir or a PersistentVolumeClaim.',
+      'DaemonSet falco/gvisor-monitor mounts hostPath /run as volume "socket-dir": use an emptyDir or a PersistentVolumeClaim.',
+    ]);
+    expect(messages(noHostAccess, [monitor("falco", "/run/agent-platform")], { "no-host-access": { allowedHostPaths: [] } })).toHaveLength(1);
+  });
+
   it("ADM-01 requires app.kubernetes.io/name and part-of on every Deployment", () => {
     const deployment = (labels: Record<string, string>) =>
       resource("kubernetes:apps/v1:Deployment", { kind: "Deployment", metadata: { name: "api", namespace: "platform-api", labels } });

@@ -134,19 +134,33 @@ export const noPrivileged: ResourceValidationPolicy = {
   }),
 };
 
+const HOST_ACCESS_CONFIG = {
+  properties: {
+    exemptNamespaces: EXEMPT_NAMESPACES,
+    allowedHostPaths: {
+      type: "array" as const,
+      items: { type: "string" as const },
+      // RUN-08: runsc and the gVisor monitor meet on a Unix socket in this directory, and only there.
+      default: ["falco:/run/agent-platform"],
+      description: "namespace:path pairs whose exact hostPath directory a pod there may mount, e.g. a node-local socket directory.",
+    },
+  },
+};
+
 export const noHostAccess: ResourceValidationPolicy = {
   name: "no-host-access",
   description: "ISO-14: no pod shares the host's network, PID or IPC namespace, mounts a hostPath or binds a hostPort.",
   enforcementLevel: "mandatory",
-  configSchema: EXEMPT_CONFIG,
+  configSchema: HOST_ACCESS_CONFIG,
   validateResource: forPods((spec, props, args, report) => {
-    const { exemptNamespaces } = configOf<{ exemptNamespaces: string[] }>(EXEMPT_CONFIG, args);
-    if (exemptNamespaces.includes(namespaceOf(props) ?? "")) return;
+    const config = configOf<{ exemptNamespaces: string[]; allowedHostPaths: string[] }>(HOST_ACCESS_CONFIG, args);
+    const namespace = namespaceOf(props) ?? "";
+    if (config.exemptNamespaces.includes(namespace)) return;
     for (const field of ["hostNetwork", "hostPID", "hostIPC"]) {
       if (spec[field] === true) report(`${describe(props)} sets ${field}: remove it; tenant pods must not share host namespaces.`);
     }
     for (const volume of (spec.volumes ?? []) as any[]) {
-      if (volume?.hostPath) {
+      if (volume?.hostPath && !config.allowedHostPaths.includes(`${namespace}:${volume.hostPath.path}`)) {
         report(`${describe(props)} mounts hostPath ${volume.hostPath.path ?? ""} as volume "${volume.name}": use an emptyDir or a PersistentVolumeClaim.`);
       }
     }
