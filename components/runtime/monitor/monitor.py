@@ -45,15 +45,18 @@ class Monitor:
         self.counters = Counter()
         self.ready = False
 
+    def count(self, key, n=1):
+        with self.lock:
+            self.counters[key] += n
+
     # --- output ----------------------------------------------------------------------------
 
     def emit(self, event):
         print(json.dumps(event, sort_keys=True), flush=True)
-        with self.lock:
-            self.counters["alerts{rule=%s}" % json.dumps(event["rule"])] += 1
+        self.count("alerts{rule=%s}" % json.dumps(event["rule"]))
         with self.wake:
             if len(self.queue) == self.queue.maxlen:
-                self.counters["alerts_dropped"] += 1
+                self.count("alerts_dropped")
             self.queue.append(event)
             self.wake.notify()
 
@@ -74,9 +77,9 @@ class Monitor:
                     response.read()
                 with self.wake:
                     self.queue.popleft()
-                self.counters["delivered"] += 1
+                self.count("delivered")
             except OSError as error:
-                self.counters["delivery_failures"] += 1
+                self.count("delivery_failures")
                 print("delivery to %s failed: %s" % (self.args.sidekick, error), file=sys.stderr, flush=True)
                 time.sleep(1)
 
@@ -117,11 +120,11 @@ class Monitor:
                 if not message:
                     return
                 header_size, message_type, dropped_now = wire.HEADER.unpack_from(message)
-                self.counters["points"] += 1
+                self.count("points")
                 if dropped_now != dropped:
                     lost = (dropped_now - dropped) % (1 << 32)
                     dropped = dropped_now
-                    self.counters["points_dropped"] += lost
+                    self.count("points_dropped", lost)
                     self.health("monitor-dropped", {"gvisor.sandbox": sandbox.id or detect.NA,
                                                     "gvisor.dropped": lost})
                 event = wire.decode(message_type, message[header_size:])
@@ -134,7 +137,7 @@ class Monitor:
                         self.live[number] = sandbox.id
                         self.save_state()
         except (OSError, wire.WireError, ValueError) as error:
-            self.counters["connection_errors"] += 1
+            self.count("connection_errors")
             print("sandbox connection %d: %s" % (number, error), file=sys.stderr, flush=True)
         finally:
             conn.close()
