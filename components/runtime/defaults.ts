@@ -21,6 +21,14 @@ export const SANDBOX_NODE_VALUE = "gvisor";
 export const FALCO_METRICS_PORT = 8765;
 export const SIDEKICK_PORT = 2801;
 
+/** The gVisor monitor (RUN-08): Python 3.13 on Debian trixie, slim; it needs only the standard library. */
+export const MONITOR_IMAGE = "docker.io/library/python:3.13.13-slim-trixie";
+export const MONITOR_NAME = "gvisor-monitor";
+export const MONITOR_METRICS_PORT = 9376;
+/** The monitor's Python sources, shipped in a ConfigMap. */
+export const MONITOR_SOURCE_DIR = path.join(__dirname, "monitor");
+export const MONITOR_SOURCES = ["monitor.py", "detect.py", "wire.py"] as const;
+
 export const AGENT_RULES_FILE = path.join(__dirname, "rules", "agent-rules.yaml");
 /** The name the rules file gets under /etc/falco/rules.d. */
 export const AGENT_RULES_NAME = "agent-platform-rules.yaml";

@@ -1,10 +1,10 @@
 import { ProgramRun, runProgram } from "../../test/harness/run";
 import { sandboxUserData } from "../cluster/userdata";
 import { buildAgentPodSpec } from "../tenant/workload";
-import { SANDBOX_TAINT_KEY } from "./defaults";
+import { MONITOR_IMAGE, MONITOR_SOURCES, SANDBOX_TAINT_KEY } from "./defaults";
 import { GVISOR_MONITOR_SOCKET, RUNSC_POD_INIT_PATH, runscPodInitConfig, runtimeMonitoringNodeFiles } from "./gvisor";
-import { MONITOR_IMAGE, buildMonitorDaemonSet, monitorConfigData } from "./gvisorMonitor";
-import { MONITOR_SOURCES, monitorSpec } from "./monitorSpec";
+import { buildMonitorDaemonSet, monitorConfigData } from "./gvisorMonitor";
+import { monitorSpec } from "./monitorSpec";
 import { listsOf, parseRules, ruleForControl } from "./rules";
 
 describe("gVisor monitor component", () => {

@@ -4,20 +4,30 @@
  * Falco-shaped events to falcosidekick (docs/decisions/falco-and-gvisor.md).
  */
 import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../shared/labels";
-import { FALCO_NAMESPACE, FALCO_RELEASE, SANDBOX_NODE_LABEL, SANDBOX_NODE_VALUE, SANDBOX_TAINT_KEY, SIDEKICK_PORT } from "./defaults";
+import {
+  FALCO_NAMESPACE,
+  FALCO_RELEASE,
+  MONITOR_IMAGE,
+  MONITOR_METRICS_PORT,
+  MONITOR_NAME,
+  MONITOR_SOURCES,
+  MONITOR_SOURCE_DIR,
+  SANDBOX_NODE_LABEL,
+  SANDBOX_NODE_VALUE,
+  SANDBOX_TAINT_KEY,
+  SIDEKICK_PORT,
+} from "./defaults";
 import { GVISOR_MONITOR_DIR, GVISOR_MONITOR_SOCKET, GVISOR_MONITOR_UID } from "./gvisor";
-import { type MonitorSpec, monitorSources, monitorSpec } from "./monitorSpec";
+import { type MonitorSpec, monitorSpec } from "./monitorSpec";
 import { scrapeAnnotations } from "./falco";
 
 type DaemonSet = k8s.types.input.apps.v1.DaemonSet;
 
-/** Python 3.13 on Debian trixie, slim: the monitor needs only the standard library. */
-export const MONITOR_IMAGE = "docker.io/library/python:3.13.13-slim-trixie";
-export const MONITOR_NAME = "gvisor-monitor";
-export const MONITOR_METRICS_PORT = 9376;
 const CODE_DIR = "/opt/gvisor-monitor";
 
 export interface GvisorMonitorArgs {
@@ -40,6 +50,10 @@ export const defaultSidekickUrl = (namespace: string = FALCO_NAMESPACE) =>
 
 export const monitorLabels = () => standardLabels(MONITOR_NAME, "runtime-detection");
 const selectorLabels = { "app.kubernetes.io/name": MONITOR_NAME };
+
+export function monitorSources(): Record<string, string> {
+  return Object.fromEntries(MONITOR_SOURCES.map((file) => [file, fs.readFileSync(path.join(MONITOR_SOURCE_DIR, file), "utf8")]));
+}
 
 /** The ConfigMap's data: the sources and the spec rendered from the agent rules. */
 export function monitorConfigData(spec: MonitorSpec = monitorSpec()): Record<string, string> {

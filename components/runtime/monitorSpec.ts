@@ -3,8 +3,6 @@
  * names, priorities, tags, output templates and list contents come from there, so a list edit
  * reaches both engines and an alert has one name whichever engine raised it.
  */
-import * as fs from "fs";
-import * as path from "path";
 import { type FalcoRuleItem, listsOf, parseRules, ruleForControl } from "./rules";
 
 /** The controls the monitor evaluates inside sandboxes; each maps to one rule of the file. */
@@ -56,12 +54,4 @@ export function monitorSpec(items: FalcoRuleItem[] = parseRules()): MonitorSpec 
   const lists: MonitorSpec["lists"] = {};
   for (const list of listsOf(items)) lists[list.list.replace(/^agent_platform_/, "")] = list.items.map(unquote);
   return { rules, lists };
-}
-
-/** The monitor's Python sources, shipped in a ConfigMap and run by the pinned Python image. */
-export const MONITOR_SOURCE_DIR = path.join(__dirname, "monitor");
-export const MONITOR_SOURCES = ["monitor.py", "detect.py", "wire.py"] as const;
-
-export function monitorSources(): Record<string, string> {
-  return Object.fromEntries(MONITOR_SOURCES.map((file) => [file, fs.readFileSync(path.join(MONITOR_SOURCE_DIR, file), "utf8")]));
 }
