@@ -187,7 +187,11 @@ describe("Gatekeeper policy suites (gator v3.23.1)", () => {
       "compliant-tenant-pod-allowed",
       "unset-denied",
       "true-denied",
-      "projected-token-denied",
+      "mesh-token-for-native-sidecar-allowed",
+      "mesh-token-for-classic-sidecar-allowed",
+      "projected-api-token-denied",
+      "projected-other-audience-denied",
+      "mesh-token-mounted-by-agent-denied",
       "platform-pod-with-token-allowed",
     ]));
   });

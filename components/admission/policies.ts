@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Exemption } from "../../controls/types";
+import { MESH_TOKEN_AUDIENCE, SIDECAR_CONTAINER } from "../mesh/identities";
 import { PLATFORM_EXEMPTIONS, SANDBOX_RUNTIME_CLASS, TENANT_LABEL } from "./defaults";
 
 export type LatestTagMode = "warn" | "deny";
@@ -141,8 +142,9 @@ export const POLICIES: PolicyDefinition[] = [
     kind: "K8sAgentNoAutomountToken",
     controls: ["ISO-09"],
     scope: "tenantPods",
-    parameterSchema: {},
-    parameters: () => ({}),
+    parameterSchema: { allowedTokenAudiences: stringArray, tokenContainers: stringArray },
+    // The mesh sidecar's own token is for istiod, never for the API server (see the .rego).
+    parameters: () => ({ allowedTokenAudiences: [MESH_TOKEN_AUDIENCE], tokenContainers: [SIDECAR_CONTAINER] }),
     enforcementAction: deny,
   },
   {

@@ -32,6 +32,25 @@ const withGuard = (edit: (guard: K8sObject, p: K8sObject) => void, ns?: string) 
     edit(guard, p);
   }, ns);
 
+/**
+ * The compliant pod as Istio's injector returns it: an `istio-proxy` sidecar (native, as an init
+ * container that keeps running, or classic) holding the projected `istio-token` for the mesh CA.
+ */
+function withMeshToken(kind: "native" | "classic", edit: (p: K8sObject) => void = () => undefined): K8sObject {
+  return pod((p) => {
+    const sidecar = {
+      ...hardenedContainer("istio-proxy", "docker.io/istio/proxyv2:1.31.1"),
+      volumeMounts: [{ name: "istio-token", mountPath: "/var/run/secrets/tokens" }],
+      ...(kind === "native" ? { restartPolicy: "Always" } : {}),
+    };
+    (kind === "native" ? p.spec.initContainers : p.spec.containers).push(sidecar);
+    p.spec.volumes = [
+      { name: "istio-token", projected: { sources: [{ serviceAccountToken: { audience: "istio-ca", expirationSeconds: 43200, path: "istio-token" } }] } },
+    ];
+    edit(p);
+  });
+}
+
 export const SUITES: Record<string, SuiteCase[]> = {
   requiredlabels: [
     allowed("labelled-deployment-allowed", workload("Deployment", pod(() => undefined))),
@@ -151,10 +170,22 @@ export const SUITES: Record<string, SuiteCase[]> = {
     compliant,
     denied("unset-denied", pod((p) => delete p.spec.automountServiceAccountToken), "pod agent must set automountServiceAccountToken: false"),
     denied("true-denied", pod((p) => (p.spec.automountServiceAccountToken = true)), "must set automountServiceAccountToken: false"),
+    allowed("mesh-token-for-native-sidecar-allowed", withMeshToken("native")),
+    allowed("mesh-token-for-classic-sidecar-allowed", withMeshToken("classic")),
     denied(
-      "projected-token-denied",
+      "projected-api-token-denied",
       pod((p) => (p.spec.volumes = [{ name: "kube-api", projected: { sources: [{ serviceAccountToken: { path: "token" } }] } }])),
-      "volume kube-api must not project a service account token",
+      "volume kube-api must not project a service account token for the Kubernetes API \\(no audience\\)",
+    ),
+    denied(
+      "projected-other-audience-denied",
+      withMeshToken("native", (p) => (p.spec.volumes[0].projected.sources[0].serviceAccountToken.audience = "https://kubernetes.default.svc")),
+      "volume istio-token projects a service account token for audience https://kubernetes.default.svc; only \\[\"istio-ca\"\\] may be projected",
+    ),
+    denied(
+      "mesh-token-mounted-by-agent-denied",
+      withMeshToken("native", (p) => (agent(p).volumeMounts = [{ name: "istio-token", mountPath: "/var/run/secrets/tokens" }])),
+      "container agent must not mount the service account token volume istio-token \\(only \\[\"istio-proxy\"\\] may\\)",
     ),
     allowed("platform-pod-with-token-allowed", pod((p) => delete p.spec.automountServiceAccountToken, PLATFORM_NS)),
   ],

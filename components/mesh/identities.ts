@@ -26,6 +26,14 @@ export function spiffePrincipal(namespace: string, serviceAccount: string): stri
 export const INGRESS_GATEWAY_PRINCIPAL = spiffePrincipal(INGRESS_NAMESPACE, INGRESS_GATEWAY_SERVICE_ACCOUNT);
 export const PLATFORM_API_PRINCIPAL = spiffePrincipal(PLATFORM_API_NAMESPACE, PLATFORM_API_SERVICE_ACCOUNT);
 
+/** The container Istio's injector adds to every injected pod. */
+export const SIDECAR_CONTAINER = "istio-proxy";
+/**
+ * The audience of the service-account token Istio's injector projects into every injected pod
+ * (`global.sds.token.aud`, the chart default): only istiod accepts it; the API server refuses it.
+ */
+export const MESH_TOKEN_AUDIENCE = "istio-ca";
+
 /** Every tenant namespace carries this label, with the tenant id as value. */
 export const TENANT_LABEL = "agent-platform.io/tenant";
 
