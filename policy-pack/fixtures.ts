@@ -64,10 +64,11 @@ export function agentManifest(namespaceName = "tenant-acme"): any {
               args: ["gateway", "--bind", "loopback", "--port", "18789"],
               env: [
                 { name: "HTTPS_PROXY", value: "http://172.20.0.10:3128" },
-                { name: "ANTHROPIC_API_KEY", valueFrom: { secretKeyRef: { name: "ai-provider-key", key: "api-key" } } },
+                { name: "AGENT_PLATFORM_PROVIDER_KEY_FILE", value: "/etc/agent-platform/provider/api-key" },
               ],
               resources: { limits: { cpu: "2", memory: "4Gi" } },
               securityContext: { ...hardened, readOnlyRootFilesystem: false },
+              volumeMounts: [{ name: "provider-key", mountPath: "/etc/agent-platform/provider", readOnly: true }],
             },
             {
               name: "auth-guard",
@@ -77,6 +78,7 @@ export function agentManifest(namespaceName = "tenant-acme"): any {
               securityContext: hardened,
             },
           ],
+          volumes: [{ name: "provider-key", secret: { secretName: "ai-provider-key", optional: true } }],
         },
       },
       volumeClaimTemplates: [{ metadata: { name: "workspace" }, spec: { storageClassName: "gp3-encrypted" } }],

@@ -85,6 +85,18 @@ export const PROXY_RESOURCES = {
 /** The platform API's contract with the platform: these paths answer 200 when alive and ready. */
 export const PLATFORM_API_PROBES = { liveness: "/healthz", readiness: "/readyz" } as const;
 
+/**
+ * The platform API is the OIDC issuer of the tokens agents accept (`https://api.<domain>`). The
+ * auth-guard is given these endpoints instead of discovering them, so it starts without the public
+ * edge; the API must serve the JWKS at this path. Login and redeem are never used (every agent route
+ * is an API route) but oauth2-proxy needs them when discovery is skipped.
+ */
+export const PLATFORM_API_OIDC = {
+  jwksPath: "/.well-known/jwks.json",
+  loginPath: "/oauth2/authorize",
+  redeemPath: "/oauth2/token",
+} as const;
+
 /** The distroless `nonroot` user; explicit so runAsNonRoot holds even for an image without USER. */
 export const PLATFORM_API_UID = 65532;
 

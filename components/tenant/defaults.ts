@@ -38,6 +38,16 @@ export const EGRESS_PROXY_UID = 101;
 export const AUTH_GUARD_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } };
 export const EGRESS_PROXY_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
 
+/**
+ * Where secrets are mounted in tenant containers: always as read-only files, never as environment
+ * variables (the gVisor trace session streams every container's environment to the node monitor).
+ * Outside /var/run/secrets, where RUN-04 reports reads as secret theft.
+ */
+export const AUTH_GUARD_SECRET_DIR = "/etc/auth-guard";
+export const PROVIDER_KEY_DIR = "/etc/agent-platform/provider";
+/** The file name of the provider key inside PROVIDER_KEY_DIR (the key of the synced Secret). */
+export const PROVIDER_KEY_FILE = "api-key";
+
 /** Names inside every tenant namespace. */
 export const NAMES = {
   agent: "agent",
@@ -45,5 +55,6 @@ export const NAMES = {
   egressProxy: "egress-proxy",
   aiProviderSecret: "ai-provider-key",
   authGuardSecret: "auth-guard",
+  providerKeyVolume: "provider-key",
   workspaceVolume: "workspace",
 } as const;

@@ -191,7 +191,9 @@ describe("TenantStack for every tenant of the prod stack", () => {
   it("AUTH-01 puts the auth-guard in every agent pod, checking tokens for that tenant's audience only", () => {
     for (const id of TENANTS) {
       const guard = podSpec(run, id).containers.find((c: any) => c.name === "auth-guard");
-      expect(guard.args).toContain(`--extra-jwt-issuers=https://api.agents.example.com=agent-${id}`);
+      expect(guard.args).toEqual(
+        expect.arrayContaining([`--client-id=agent-${id}`, "--oidc-issuer-url=https://api.agents.example.com", "--skip-jwt-bearer-tokens=true"]),
+      );
       expect(guard.args.filter((a: string) => a.startsWith("--skip-auth"))).toEqual([]);
     }
   });
@@ -233,11 +235,22 @@ describe("TenantStack for every tenant of the prod stack", () => {
   });
 
   it("SEC-05 hands each agent its provider key only from the Secret synced from its own Vault path", () => {
-    const acmeEnv = podSpec(run, "acme").containers[0].env;
-    expect(acmeEnv).toContainEqual({
-      name: "ANTHROPIC_API_KEY",
-      valueFrom: { secretKeyRef: { name: "ai-provider-key", key: "api-key", optional: true } },
+    const acme = podSpec(run, "acme");
+    expect(acme.volumes.find((v: any) => v.name === "provider-key")).toEqual({
+      name: "provider-key",
+      secret: { secretName: "ai-provider-key", optional: true, defaultMode: 0o440, items: [{ key: "api-key", path: "api-key" }] },
     });
+    // Only the agent mounts its key; the auth-guard mounts only its own secrets.
+    expect(acme.containers.map((c: any) => [c.name, (c.volumeMounts ?? []).map((m: any) => `${m.name}:${m.mountPath}:${m.readOnly ?? false}`)])).toEqual([
+      ["gateway", ["workspace:/home/node:false", "provider-key:/etc/agent-platform/provider:true"]],
+      ["auth-guard", ["auth-guard:/etc/auth-guard:true"]],
+    ]);
+    expect(acme.containers[0].env).toEqual(
+      expect.arrayContaining([
+        { name: "AGENT_PLATFORM_MODEL_PROVIDER", value: "anthropic" },
+        { name: "AGENT_PLATFORM_PROVIDER_KEY_FILE", value: "/etc/agent-platform/provider/api-key" },
+      ]),
+    );
     for (const id of TENANTS) {
       const sync = run.findResource("kubernetes:secrets.hashicorp.com/v1beta1:VaultStaticSecret", `tenant-${id}-ai-provider-key`).inputs;
       expect([sync.metadata.namespace, sync.spec.mount, sync.spec.path, sync.spec.destination.name]).toEqual([
@@ -249,6 +262,17 @@ describe("TenantStack for every tenant of the prod stack", () => {
       expect(sync.spec.rolloutRestartTargets).toEqual([{ kind: "StatefulSet", name: "agent" }]);
     }
     expect(JSON.stringify(run.outputs)).not.toMatch(/api-key|API_KEY/);
+  });
+
+  it("SEC-05 passes no secret to any tenant container through its environment, so the trace session carries none", () => {
+    for (const id of TENANTS) {
+      for (const spec of [podSpec(run, id), proxySpec(run, id)]) {
+        const containers = [...spec.containers, ...(spec.initContainers ?? [])];
+        expect(containers.flatMap((c: any) => c.envFrom ?? [])).toEqual([]);
+        const fromSecrets = containers.flatMap((c: any) => (c.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => `${c.name}:${e.name}`));
+        expect(fromSecrets).toEqual([]);
+      }
+    }
   });
 });
 

@@ -88,9 +88,14 @@ describe("tenant building blocks", () => {
       "--upstream=http://127.0.0.1:18789/",
       "--provider=oidc",
       "--oidc-issuer-url=https://api.agents.example.com",
+      "--skip-oidc-discovery=true",
+      "--oidc-jwks-url=https://api.agents.example.com/.well-known/jwks.json",
+      "--login-url=https://api.agents.example.com/oauth2/authorize",
+      "--redeem-url=https://api.agents.example.com/oauth2/token",
       "--client-id=agent-acme",
+      "--client-secret-file=/etc/auth-guard/client-secret",
+      "--cookie-secret-file=/etc/auth-guard/cookie-secret",
       "--skip-jwt-bearer-tokens=true",
-      "--extra-jwt-issuers=https://api.agents.example.com=agent-acme",
       "--api-route=^/",
       "--email-domain=*",
       "--reverse-proxy=true",
@@ -99,6 +104,15 @@ describe("tenant building blocks", () => {
       "--silence-ping-logging=true",
     ]);
     expect(authGuardArgs("globex", "api.agents.example.com")).not.toContain("--client-id=agent-acme");
+  });
+
+  it("AUTH-01 starts the auth-guard without fetching OIDC discovery through the public edge", () => {
+    const args = authGuardArgs("acme", "api.agents.example.com");
+    // An extra issuer is discovered at start-up even when the provider's discovery is skipped.
+    expect(args.filter((a) => a.startsWith("--extra-jwt-issuers"))).toEqual([]);
+    expect(args).toContain("--skip-oidc-discovery=true");
+    // Without discovery, issuer and JWKS must be given, or oauth2-proxy refuses to start.
+    expect(args.filter((a) => /^--(oidc-issuer-url|oidc-jwks-url)=https:\/\/api\.agents\.example\.com/.test(a))).toHaveLength(2);
   });
 
   it("AUTH-02 runs the auth-guard with a read-only root filesystem and every capability dropped", () => {

@@ -3,26 +3,41 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ModelProvider } from "../../config/defaults";
 import { TENANT_PLANS } from "../../config/defaults";
 import type { TenantConfig } from "../../config/schema";
+import { PLATFORM_API_OIDC } from "../mesh/defaults";
 import { AGENT_INBOUND_PORT, AGENT_INBOUND_PORT_NAME, AGENT_POD_ANNOTATIONS, AGENT_WORKLOAD_LABELS } from "../mesh/identities";
+import { standardLabels } from "../shared/labels";
+import { VAULT_CONFIG } from "../vault/defaults";
+import {
+  AGENT_GATEWAY_PORT,
+  AGENT_UID,
+  AUTH_GUARD_PORT,
+  AUTH_GUARD_RESOURCES,
+  AUTH_GUARD_SECRET_DIR,
+  NAMES,
+  PROVIDER_KEY_DIR,
+  PROVIDER_KEY_FILE,
+} from "./defaults";
+import { hardenedContainerSecurity, sandboxedPodBasics } from "./security";
 
 /** Where the injected sidecar dials its control plane (Istio's default discovery address). */
 export const ISTIOD_HOST = "istiod.istio-system.svc";
-import { standardLabels } from "../shared/labels";
-import { VAULT_CONFIG } from "../vault/defaults";
-import { AGENT_GATEWAY_PORT, AGENT_UID, AUTH_GUARD_PORT, AUTH_GUARD_RESOURCES, NAMES } from "./defaults";
-import { hardenedContainerSecurity, sandboxedPodBasics } from "./security";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 
-/** The environment variable each provider's SDK reads its key from. */
-export const API_KEY_ENV: Record<ModelProvider, string> = {
-  anthropic: "ANTHROPIC_API_KEY",
-  openai: "OPENAI_API_KEY",
-  google: "GEMINI_API_KEY",
-  mistral: "MISTRAL_API_KEY",
-  openrouter: "OPENROUTER_API_KEY",
-  "azure-openai": "AZURE_OPENAI_API_KEY",
-};
+/**
+ * The environment the agent reads to find its provider credential: which provider, and the path
+ * of the key file (the agent image's configuration resolves it, e.g. an OpenClaw SecretRef of
+ * source `file`). Neither is a secret, so the trace session's copy of the environment holds none.
+ */
+export function providerKeyEnv(provider: ModelProvider): k8s.types.input.core.v1.EnvVar[] {
+  return [
+    { name: "AGENT_PLATFORM_MODEL_PROVIDER", value: provider },
+    { name: "AGENT_PLATFORM_PROVIDER_KEY_FILE", value: `${PROVIDER_KEY_DIR}/${PROVIDER_KEY_FILE}` },
+  ];
+}
+
+/** Secret files are readable by the pod's group (fsGroup) only, never written. */
+const SECRET_FILE_MODE = 0o440;
 
 export interface AgentPodArgs {
   namespace: string;
@@ -52,10 +67,18 @@ export function authGuardArgs(tenantId: string, platformApiHost: string): string
     `--http-address=127.0.0.1:${AUTH_GUARD_PORT}`,
     `--upstream=http://127.0.0.1:${AGENT_GATEWAY_PORT}/`,
     "--provider=oidc",
+    // Issuer, audience (the client id) and signature are still checked on every token; only the
+    // discovery document is not fetched, so the guard starts while the public edge is down. The
+    // JWKS is fetched on the first verification. No --extra-jwt-issuers: each would be discovered.
     `--oidc-issuer-url=${issuer}`,
+    "--skip-oidc-discovery=true",
+    `--oidc-jwks-url=${issuer}${PLATFORM_API_OIDC.jwksPath}`,
+    `--login-url=${issuer}${PLATFORM_API_OIDC.loginPath}`,
+    `--redeem-url=${issuer}${PLATFORM_API_OIDC.redeemPath}`,
     `--client-id=${tokenAudience(tenantId)}`,
+    `--client-secret-file=${AUTH_GUARD_SECRET_DIR}/client-secret`,
+    `--cookie-secret-file=${AUTH_GUARD_SECRET_DIR}/cookie-secret`,
     "--skip-jwt-bearer-tokens=true",
-    `--extra-jwt-issuers=${issuer}=${tokenAudience(tenantId)}`,
     // Every path is an API path: answer 401 instead of redirecting to a login page.
     "--api-route=^/",
     "--email-domain=*",
@@ -107,17 +130,15 @@ export function buildAgentPodSpec(args: AgentPodArgs): PodSpec {
           { name: "NO_PROXY", value: "127.0.0.1,localhost" },
           // Node's fetch ignores HTTPS_PROXY unless asked to honour it.
           { name: "NODE_USE_ENV_PROXY", value: "1" },
-          {
-            name: API_KEY_ENV[args.tenant.modelProvider],
-            // Optional: until Vault is configured and the key stored, the Secret does not exist and the
-            // agent starts without it; the operator restarts the agent when the Secret appears.
-            valueFrom: { secretKeyRef: { name: VAULT_CONFIG.aiProviderSecretName, key: "api-key", optional: true } },
-          },
+          ...providerKeyEnv(args.tenant.modelProvider),
         ],
         resources: gatewayResources(args.tenant),
         // The agent installs packages and writes files (seed 000): its root filesystem stays writable.
         securityContext: { ...hardenedContainerSecurity(), readOnlyRootFilesystem: false },
-        volumeMounts: [{ name: NAMES.workspaceVolume, mountPath: "/home/node" }],
+        volumeMounts: [
+          { name: NAMES.workspaceVolume, mountPath: "/home/node" },
+          { name: NAMES.providerKeyVolume, mountPath: PROVIDER_KEY_DIR, readOnly: true },
+        ],
       },
       {
         name: "auth-guard",
@@ -127,16 +148,39 @@ export function buildAgentPodSpec(args: AgentPodArgs): PodSpec {
           ...monitorAttributionEnv("auth-guard", args.images.authGuard),
           ...proxyEnv,
           { name: "NO_PROXY", value: "127.0.0.1,localhost" },
-          { name: "OAUTH2_PROXY_COOKIE_SECRET", valueFrom: { secretKeyRef: { name: NAMES.authGuardSecret, key: "cookie-secret" } } },
-          // oauth2-proxy refuses to start an OIDC provider without one; with every route an API
-          // route there is no login flow, so it is never sent anywhere.
-          { name: "OAUTH2_PROXY_CLIENT_SECRET", valueFrom: { secretKeyRef: { name: NAMES.authGuardSecret, key: "client-secret" } } },
         ],
         resources: AUTH_GUARD_RESOURCES,
         // AUTH-02: read-only root filesystem and every capability dropped.
         securityContext: { ...hardenedContainerSecurity(), readOnlyRootFilesystem: true },
+        // The cookie secret, and the client secret oauth2-proxy refuses to start an OIDC provider
+        // without (with every route an API route there is no login flow, so it is never sent).
+        volumeMounts: [{ name: NAMES.authGuardSecret, mountPath: AUTH_GUARD_SECRET_DIR, readOnly: true }],
         readinessProbe: { httpGet: { path: "/ping", port: AUTH_GUARD_PORT }, periodSeconds: 10 },
         livenessProbe: { httpGet: { path: "/ping", port: AUTH_GUARD_PORT }, periodSeconds: 20 },
+      },
+    ],
+    volumes: [
+      // Optional: until Vault is configured and the key stored, the Secret does not exist and the
+      // agent starts without it; the operator restarts the agent when the Secret appears.
+      {
+        name: NAMES.providerKeyVolume,
+        secret: {
+          secretName: VAULT_CONFIG.aiProviderSecretName,
+          optional: true,
+          defaultMode: SECRET_FILE_MODE,
+          items: [{ key: PROVIDER_KEY_FILE, path: PROVIDER_KEY_FILE }],
+        },
+      },
+      {
+        name: NAMES.authGuardSecret,
+        secret: {
+          secretName: NAMES.authGuardSecret,
+          defaultMode: SECRET_FILE_MODE,
+          items: [
+            { key: "client-secret", path: "client-secret" },
+            { key: "cookie-secret", path: "cookie-secret" },
+          ],
+        },
       },
     ],
   };

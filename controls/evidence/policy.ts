@@ -179,7 +179,7 @@ export const policyEvidence: Evidence[] = [
   {
     control: "SEC-05",
     enforcedBy: [policy("agent", "tenant-ai-keys-from-vault")],
-    provenBy: [proof("agent", "SEC-05 requires AI keys to come from a Secret synced from Vault, never a plain value")],
+    provenBy: [proof("agent", "SEC-05 requires tenant secrets as files from Secrets synced from Vault, never through the environment")],
   },
   {
     control: "SEC-06",

@@ -114,6 +114,7 @@ export const tenantEvidence: Evidence[] = [
     enforcedBy: [component(WORKLOAD, "--skip-jwt-bearer-tokens=true")],
     provenBy: [
       proof(UNIT, "AUTH-01 accepts only platform-issued tokens for this tenant's audience"),
+      proof(UNIT, "AUTH-01 starts the auth-guard without fetching OIDC discovery through the public edge"),
       proof(PROGRAM, "AUTH-01 puts the auth-guard in every agent pod, checking tokens for that tenant's audience only"),
     ],
   },
@@ -124,8 +125,11 @@ export const tenantEvidence: Evidence[] = [
   },
   {
     control: "SEC-05",
-    enforcedBy: [component(WORKLOAD, "secretKeyRef: { name: VAULT_CONFIG.aiProviderSecretName")],
-    provenBy: [proof(PROGRAM, "SEC-05 hands each agent its provider key only from the Secret synced from its own Vault path")],
+    enforcedBy: [component(WORKLOAD, "secretName: VAULT_CONFIG.aiProviderSecretName"), component(WORKLOAD, "--cookie-secret-file=")],
+    provenBy: [
+      proof(PROGRAM, "SEC-05 hands each agent its provider key only from the Secret synced from its own Vault path"),
+      proof(PROGRAM, "SEC-05 passes no secret to any tenant container through its environment, so the trace session carries none"),
+    ],
   },
   ...["NET-08", "NET-09"].map((control) => ({
     control,

@@ -107,18 +107,22 @@ describe("agent pod policies", () => {
     ]);
   });
 
-  it("SEC-05 requires AI keys to come from a Secret synced from Vault, never a plain value", () => {
+  it("SEC-05 requires tenant secrets as files from Secrets synced from Vault, never through the environment", () => {
     expect(messages(aiKeysFromVault, [agent(), vaultStaticSecret("ai-provider-key")])).toEqual([]);
-    const plain = agentWith((spec) => {
+    const viaEnv = agentWith((spec) => {
       spec.containers[0].env[1] = { name: "OPENAI_API_KEY", value: "sk-live" };
+      spec.containers[0].env.push({ name: "ANTHROPIC_API_KEY", valueFrom: { secretKeyRef: { name: "ai-provider-key", key: "api-key" } } });
       spec.containers[1].env = [{ name: "OAUTH2_PROXY_COOKIE_SECRET", valueFrom: { configMapKeyRef: { name: "c", key: "k" } } }];
+      spec.containers[1].envFrom = [{ secretRef: { name: "auth-guard" } }];
     });
-    expect(messages(aiKeysFromVault, [plain, vaultStaticSecret("ai-provider-key", "tenant-globex")])).toEqual([
-      `${AGENT} container "gateway" env OPENAI_API_KEY is not read from a Secret: use valueFrom.secretKeyRef and keep the value in Vault.`,
-      `${AGENT} container "auth-guard" env OAUTH2_PROXY_COOKIE_SECRET is not read from a Secret: use valueFrom.secretKeyRef and keep the value in Vault.`,
+    expect(messages(aiKeysFromVault, [viaEnv, vaultStaticSecret("ai-provider-key")])).toEqual([
+      `${AGENT} container "gateway" env OPENAI_API_KEY carries a credential outside any Secret: keep it in Vault and mount it from a Secret as a file.`,
+      `${AGENT} container "gateway" env ANTHROPIC_API_KEY reads Secret ai-provider-key: mount it as a read-only file instead; the environment reaches the sandbox's trace session.`,
+      `${AGENT} container "auth-guard" env OAUTH2_PROXY_COOKIE_SECRET carries a credential outside any Secret: keep it in Vault and mount it from a Secret as a file.`,
+      `${AGENT} container "auth-guard" envFrom reads Secret auth-guard: mount it as a read-only file instead; the environment reaches the sandbox's trace session.`,
     ]);
     expect(messages(aiKeysFromVault, [agent(), vaultStaticSecret("ai-provider-key", "tenant-globex")])).toEqual([
-      `${AGENT} container "gateway" env ANTHROPIC_API_KEY reads Secret ai-provider-key, which no VaultStaticSecret in tenant-acme syncs: sync it from Vault.`,
+      `${AGENT} volume provider-key mounts Secret ai-provider-key, which no VaultStaticSecret in tenant-acme syncs and this stack does not declare: sync it from Vault.`,
     ]);
   });
 });

@@ -198,34 +198,51 @@ export const authGuardHardened: ResourceValidationPolicy = {
 };
 
 const CREDENTIAL_ENV = /(API_?KEY|TOKEN|SECRET|PASSWORD)$/i;
-const AI_KEY_ENV = /API_?KEY$/i;
 const VAULT_STATIC_SECRET = "kubernetes:secrets.hashicorp.com/v1beta1:VaultStaticSecret";
+const SECRET_TYPE = "kubernetes:core/v1:Secret";
+
+/** The Secrets a pod spec mounts as files: secret volumes and secret sources of projected volumes. */
+function mountedSecrets(spec: any): { volume: string; secret: string }[] {
+  return ((spec?.volumes ?? []) as any[]).flatMap((v) => [
+    ...(v?.secret?.secretName ? [{ volume: v.name, secret: v.secret.secretName }] : []),
+    ...((v?.projected?.sources ?? []) as any[]).filter((s) => s?.secret?.name).map((s) => ({ volume: v.name, secret: s.secret.name })),
+  ]);
+}
 
 export const aiKeysFromVault: StackValidationPolicy = {
   name: "tenant-ai-keys-from-vault",
   description:
-    "SEC-05: credentials reach tenant containers only from Kubernetes secrets, and AI API keys only from a secret synced from Vault, never as plain values.",
+    "SEC-05: credentials reach tenant containers only as read-only files from Kubernetes Secrets, never through the environment (the gVisor trace session streams it to the node monitor), and every Secret a tenant pod mounts is synced from Vault or declared by this stack.",
   enforcementLevel: "mandatory",
   configSchema: PREFIX_CONFIG,
   validateStack: (args, report) => {
     const { tenantNamespacePrefix } = configOf<{ tenantNamespacePrefix: string }>(PREFIX_CONFIG, args);
     for (const r of args.resources.filter((r) => POD_TYPES.includes(r.type) && isTenantNamespace(namespaceOf(r.props), tenantNamespacePrefix))) {
       const namespace = namespaceOf(r.props)!;
-      const synced = new Set(
-        args.resources
-          .filter((s) => s.type === VAULT_STATIC_SECRET && namespaceOf(s.props) === namespace)
-          .map((s) => s.props.spec?.destination?.name),
-      );
-      for (const ref of containersOf(podSpecOf(r.type, r.props))) {
+      const known = new Set([
+        ...args.resources.filter((s) => s.type === VAULT_STATIC_SECRET && namespaceOf(s.props) === namespace).map((s) => s.props.spec?.destination?.name),
+        ...args.resources.filter((s) => s.type === SECRET_TYPE && namespaceOf(s.props) === namespace).map((s) => s.props.metadata?.name),
+      ]);
+      const spec = podSpecOf(r.type, r.props);
+      for (const ref of containersOf(spec)) {
+        const where = `${describe(r.props)} ${containerLabel(ref)}`;
         for (const env of (ref.container.env ?? []) as any[]) {
-          if (typeof env?.name !== "string" || !CREDENTIAL_ENV.test(env.name)) continue;
-          const where = `${describe(r.props)} ${containerLabel(ref)} env ${env.name}`;
-          const secretName = env.valueFrom?.secretKeyRef?.name;
-          if (env.value !== undefined || !secretName) {
-            report(`${where} is not read from a Secret: use valueFrom.secretKeyRef and keep the value in Vault.`, r.urn);
-          } else if (AI_KEY_ENV.test(env.name) && !synced.has(secretName)) {
-            report(`${where} reads Secret ${secretName}, which no VaultStaticSecret in ${namespace} syncs: sync it from Vault.`, r.urn);
+          const secretName = env?.valueFrom?.secretKeyRef?.name;
+          if (secretName) {
+            report(`${where} env ${env.name} reads Secret ${secretName}: mount it as a read-only file instead; the environment reaches the sandbox's trace session.`, r.urn);
+          } else if (typeof env?.name === "string" && CREDENTIAL_ENV.test(env.name)) {
+            report(`${where} env ${env.name} carries a credential outside any Secret: keep it in Vault and mount it from a Secret as a file.`, r.urn);
           }
+        }
+        for (const from of (ref.container.envFrom ?? []) as any[]) {
+          if (from?.secretRef?.name) {
+            report(`${where} envFrom reads Secret ${from.secretRef.name}: mount it as a read-only file instead; the environment reaches the sandbox's trace session.`, r.urn);
+          }
+        }
+      }
+      for (const { volume, secret } of mountedSecrets(spec)) {
+        if (!known.has(secret)) {
+          report(`${describe(r.props)} volume ${volume} mounts Secret ${secret}, which no VaultStaticSecret in ${namespace} syncs and this stack does not declare: sync it from Vault.`, r.urn);
         }
       }
     }
