@@ -55,6 +55,12 @@ describe("Falco component", () => {
     expect(values.falco).toMatchObject({ json_output: true, json_include_tags_property: true });
   });
 
+  it("RUN-01 RUN-05 RUN-06 are not shadowed by the stock rules: Falco reports every matching rule", () => {
+    const values = run.findResource(RELEASE, "runtime-release").inputs.values;
+    // The chart loads falco_rules.yaml before rules.d; with `first`, a stock match would win.
+    expect(values.falco.rule_matching).toBe("all");
+  });
+
   it("keeps the alert webhook URL in a Secret and hands falcosidekick only the Secret's name", () => {
     const release = run.findResource(RELEASE, "runtime-release");
     expect(JSON.stringify(release.inputs)).not.toContain("supersecretpath");

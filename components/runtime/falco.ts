@@ -132,7 +132,10 @@ export function falcoValues(input: HostValuesInput = {}): FalcoValues {
     driver: { kind: "modern_ebpf", modernEbpf: { leastPrivileged: true } },
     tolerations: falcoTolerations(input.taintKey),
     customRules: { [AGENT_RULES_NAME]: input.rules ?? agentRulesYaml() },
-    falco: { ...JSON_OUTPUT },
+    // The stock rules load first; with the chart's `first`, their matches (NOTICE "Terminal shell
+    // in container", "Read sensitive file untrusted", ...) would be the only alert for an event
+    // RUN-01/05/06 also match, under another name and a lower priority.
+    falco: { ...JSON_OUTPUT, rule_matching: "all" },
     metrics: { enabled: true },
     serviceMonitor: serviceMonitor ? { create: true, labels: input.serviceMonitorLabels ?? {} } : { create: false },
     ...(serviceMonitor ? {} : { podAnnotations: scrapeAnnotations(FALCO_METRICS_PORT) }),

@@ -98,6 +98,27 @@ describe("gVisor runtime monitor (RUN-08)", () => {
     ]);
   });
 
+  it("RUN-04 stays quiet when the mesh sidecar reads its own token and root certificate, not when the agent does", async () => {
+    const sidecar = { container: "c-istio", pid: 40, ppid: 4, uid: 1337, cwd: "/" };
+    const alerts = await play(
+      [
+        // pilot-agent opens them by relative paths from /, as Istio's constants name them.
+        { ...open("./var/run/secrets/tokens/istio-token"), ...sidecar },
+        { ...open("./var/run/secrets/istio/root-cert.pem"), ...sidecar },
+        { ...open("/var/run/secrets/istio/crl/ca-crl.pem"), ...sidecar },
+        { ...open("/var/run/secrets/agent-platform/other"), ...sidecar },
+        open("/var/run/secrets/tokens/istio-token"),
+        open("/var/run/secrets/istio/root-cert.pem"),
+      ],
+      3,
+    );
+    expect(alerts.map((a) => [...summary(a), a.output_fields["container.name"]])).toEqual([
+      ["RUN-04", "Critical", "/var/run/secrets/agent-platform/other", "istio-proxy"],
+      ["RUN-04", "Critical", "/var/run/secrets/tokens/istio-token", "gateway"],
+      ["RUN-04", "Critical", "/var/run/secrets/istio/root-cert.pem", "gateway"],
+    ]);
+  });
+
   it("RUN-05 reports the Kubernetes API address and kubelet port", async () => {
     const alerts = await play([connect("172.20.0.1", 443), connect("10.40.7.7", 10250), connect("104.18.1.1", 443)], 3);
     expect(alerts.map(summary)).toEqual([

@@ -78,6 +78,16 @@ describe("Falco agent rules", () => {
     expect(listItems("agent_platform_secret_dirs")).toEqual(["/var/run/secrets", "/run/secrets", "/vault/secrets"]);
   });
 
+  it("RUN-04 leaves out exactly the mesh sidecar reading its own token and root certificate", () => {
+    expect(condition("RUN-04")).toContain('not (container.name = "istio-proxy" and fd.name in (agent_platform_mesh_sidecar_files))');
+    // The paths of the istio-token and istiod-ca-cert mounts in Istio's injection template.
+    expect(listItems("agent_platform_mesh_sidecar_files")).toEqual([
+      "/var/run/secrets/tokens/istio-token",
+      "/var/run/secrets/istio/root-cert.pem",
+      "/var/run/secrets/istio/crl/ca-crl.pem",
+    ]);
+  });
+
   it("RUN-05 raises an error when an agent contacts the Kubernetes API", () => {
     expectRule(
       "RUN-05",
@@ -186,7 +196,7 @@ describe("Falco agent rules, exactly as reviewed", () => {
       "RUN-01": "agent_platform_spawned_process and agent_platform_workload and proc.name in (agent_platform_shell_binaries)",
       "RUN-02": "agent_platform_workload and ((agent_platform_spawned_process and proc.name in (agent_platform_userexec_binaries)) or (evt.type in (chmod, fchmod, fchmodat) and evt.dir=< and (evt.arg.mode contains \"S_ISUID\" or evt.arg.mode contains \"S_ISGID\")))",
       "RUN-03": "agent_platform_workload and ((agent_platform_spawned_process and (proc.name in (agent_platform_miner_binaries) or proc.cmdline contains \"stratum+\" or proc.cmdline contains \"stratum2+\")) or (agent_platform_connect and fd.sport in (agent_platform_mining_ports)))",
-      "RUN-04": "agent_platform_open_read and agent_platform_workload and ((fd.name pmatch (agent_platform_secret_dirs) and not fd.name pmatch (agent_platform_service_account_dirs)) or fd.filename = \".vault-token\")",
+      "RUN-04": "agent_platform_open_read and agent_platform_workload and ((fd.name pmatch (agent_platform_secret_dirs) and not fd.name pmatch (agent_platform_service_account_dirs)) or fd.filename = \".vault-token\") and not (container.name = \"istio-proxy\" and fd.name in (agent_platform_mesh_sidecar_files))",
       "RUN-05": "agent_platform_connect and agent_platform_workload and (fd.sip in (agent_platform_kube_api_addresses) or fd.sport in (agent_platform_kube_api_ports))",
       "RUN-06": "agent_platform_open_read and agent_platform_workload and (fd.name in (agent_platform_sensitive_files) or (fd.name startswith /proc/1/ and not fd.name in (agent_platform_proc1_listing_files)) or fd.name pmatch (agent_platform_service_account_dirs))",
       "RUN-07": "agent_platform_connect and agent_platform_workload and not agent_platform_loopback and not fd.sport in (agent_platform_allowed_egress_ports) and not (fd.sport = 53 and fd.sip in (agent_platform_dns_resolvers)) and not (fd.sport in (agent_platform_egress_proxy_ports) and fd.snet in (agent_platform_private_networks)) and not (container.name = \"istio-proxy\" and fd.sport in (agent_platform_mesh_control_ports))"

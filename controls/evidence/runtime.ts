@@ -49,6 +49,20 @@ export const runtimeEvidence: Evidence[] = [
     "RUN-04 reports mounted secrets and Vault tokens read, resolving relative paths; not writes or failed opens",
     'lists["secret_dirs"]',
   ),
+  {
+    control: "RUN-04",
+    enforcedBy: [{ kind: "falco", file: RULES, symbol: "- list: agent_platform_mesh_sidecar_files" }],
+    provenBy: [
+      { file: TESTS, test: "RUN-04 leaves out exactly the mesh sidecar reading its own token and root certificate" },
+      { file: E2E, test: "RUN-04 stays quiet when the mesh sidecar reads its own token and root certificate, not when the agent does" },
+    ],
+  },
+  // Host Falco loads the stock rules first; only with rule_matching: all do these keep their name.
+  ...["RUN-01", "RUN-05", "RUN-06"].map((control) => ({
+    control,
+    enforcedBy: [{ kind: "falco" as const, file: "components/runtime/falco.ts", symbol: 'rule_matching: "all"' }],
+    provenBy: [{ file: "components/runtime/falco.test.ts", test: "RUN-01 RUN-05 RUN-06 are not shadowed by the stock rules: Falco reports every matching rule" }],
+  })),
   falco(
     "RUN-05",
     "Agent platform Kubernetes API contact from agent container",

@@ -138,8 +138,9 @@ class Sandbox:
         values = {**self._fields(event), "fd.name": path, "evt.type": "openat"}
         lists = self.lists
         hits = []
-        if (under(path, lists["secret_dirs"]) and not under(path, lists["service_account_dirs"])) \
-                or posixpath.basename(path) == ".vault-token":
+        sidecar_own = values["container.name"] == "istio-proxy" and path in lists["mesh_sidecar_files"]
+        if ((under(path, lists["secret_dirs"]) and not under(path, lists["service_account_dirs"]))
+                or posixpath.basename(path) == ".vault-token") and not sidecar_own:
             hits.append(("RUN-04", values))
         if path in lists["sensitive_files"] \
                 or (path.startswith("/proc/1/") and path not in lists["proc1_listing_files"]) \
