@@ -8,9 +8,11 @@ const valid = () => ({
   platformApi: { image: "ghcr.io/example/api:1.0.0" },
   agentImages: { gateway: "ghcr.io/openclaw/openclaw:2026.4.15" },
   tenants: [{ id: "acme", modelProvider: "anthropic" }],
+  alertWebhookUrl: "https://hooks.slack.com/services/T000/B000/XXXX",
 });
+const SECRETS = ["alertWebhookUrl"];
 
-function problemsOf(raw: Record<string, unknown>, secretKeys: string[] = []): string[] {
+function problemsOf(raw: Record<string, unknown>, secretKeys: string[] = SECRETS): string[] {
   try {
     parseStackConfig(raw, secretKeys);
   } catch (error) {
@@ -22,7 +24,7 @@ function problemsOf(raw: Record<string, unknown>, secretKeys: string[] = []): st
 
 describe("stack configuration", () => {
   it("applies the documented defaults to a minimal configuration", () => {
-    const config = parseStackConfig(valid());
+    const config = parseStackConfig(valid(), SECRETS);
     expect(config.stackRole).toBe("all");
     expect(config.cluster).toEqual({
       mode: "eks",
@@ -172,11 +174,21 @@ describe("stack configuration", () => {
   });
 
   it("SEC-06 refuses a secret setting given in plain text", () => {
-    const raw = { ...valid(), alertWebhookUrl: "https://hooks.slack.com/services/T000/B000/XXXX" };
-    expect(problemsOf(raw)).toEqual([
+    const raw = valid();
+    expect(problemsOf(raw, [])).toEqual([
       "agent-platform:alertWebhookUrl: must be a secret: set it with `pulumi config set --secret alertWebhookUrl` (got [secret])",
     ]);
     expect(parseStackConfig(raw, ["alertWebhookUrl"]).alertWebhookUrl).toBe(raw.alertWebhookUrl);
+  });
+
+  it("CLU-06 refuses a platform stack whose detections and alerts would reach no one", () => {
+    const { alertWebhookUrl: _dropped, ...raw } = valid();
+    const problem =
+      "agent-platform:alertWebhookUrl: is required when the stack holds the platform (stackRole all or platform): without it detections and alerts reach no one; set it with `pulumi config set --secret alertWebhookUrl <https URL>` (got nothing)";
+    expect(problemsOf(raw)).toEqual([problem]);
+    expect(problemsOf({ ...raw, stackRole: "platform", tenants: [] })).toEqual([problem]);
+    // A tenants shard adds no detection of its own: the platform stack routes its alerts.
+    expect(parseStackConfig({ ...raw, stackRole: "tenants", platformStack: "acme/agent-platform/prod" }).stackRole).toBe("tenants");
   });
 
   it("never prints a secret value in an error", () => {

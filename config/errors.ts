@@ -43,8 +43,8 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
 const MAX_SHOWN = 80;
 
 export function describeValue(value: unknown, path: readonly PropertyKey[]): string {
-  if ((SECRET_KEYS as readonly string[]).includes(String(path[0]))) return "[secret]";
   if (value === undefined) return "nothing";
+  if ((SECRET_KEYS as readonly string[]).includes(String(path[0]))) return "[secret]";
   const shown = JSON.stringify(value);
   return shown.length > MAX_SHOWN ? `${shown.slice(0, MAX_SHOWN - 3)}...` : shown;
 }

@@ -211,6 +211,14 @@ export const stackConfigSchema = stackConfigObject.superRefine((config, ctx) => 
     if (config.stackRole === "tenants" && !config.platformStack) {
       ctx.addIssue({ code: "custom", path: ["platformStack"], message: "is required when stackRole is tenants" });
     }
+    if (config.stackRole !== "tenants" && !config.alertWebhookUrl) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["alertWebhookUrl"],
+        message:
+          "is required when the stack holds the platform (stackRole all or platform): without it detections and alerts reach no one; set it with `pulumi config set --secret alertWebhookUrl <https URL>`",
+      });
+    }
     if (config.stackRole === "platform" && config.tenants.length > 0) {
       ctx.addIssue({ code: "custom", path: ["tenants"], message: "must be empty when stackRole is platform" });
     }

@@ -39,9 +39,11 @@ const validConfig = fc
       agentImages: { gateway: "ghcr.io/openclaw/openclaw:2026.4.15" },
       admission: { latestTag },
       cluster: { vpcCidr: `10.${vpcOctet}.0.0/16` },
+      alertWebhookUrl: `https://hooks.${domain}/alerts`,
       tenants,
     })),
   );
+const SECRETS = ["alertWebhookUrl"];
 
 type Config = Record<string, any>;
 interface Corruption {
@@ -95,7 +97,7 @@ describe("stack configuration, property-based", () => {
   it("accepts every generated valid configuration", () => {
     fc.assert(
       fc.property(validConfig, (config) => {
-        expect(parseStackConfig(config).tenants.map((t) => t.id)).toEqual(config.tenants.map((t: Config) => t.id));
+        expect(parseStackConfig(config, SECRETS).tenants.map((t) => t.id)).toEqual(config.tenants.map((t: Config) => t.id));
       }),
       { numRuns: 300 },
     );
@@ -107,7 +109,7 @@ describe("stack configuration, property-based", () => {
         const { key, apply } = corrupt(config);
         let error: unknown;
         try {
-          parseStackConfig(apply(config));
+          parseStackConfig(apply(config), SECRETS);
         } catch (e) {
           error = e;
         }
@@ -121,7 +123,7 @@ describe("stack configuration, property-based", () => {
   it("builds the program for generated valid configurations", async () => {
     await fc.assert(
       fc.asyncProperty(validConfig, async (config) => {
-        const run = await runProgram({ configOnly: true, config: { ...config, "aws:region": "us-east-1" } });
+        const run = await runProgram({ configOnly: true, config: { ...config, "aws:region": "us-east-1" }, secretConfigKeys: SECRETS });
         expect(run.outputs.tenants).toEqual(config.tenants.map((t: Config) => t.id));
       }),
       { numRuns: 10 },
@@ -132,7 +134,7 @@ describe("stack configuration, property-based", () => {
     await fc.assert(
       fc.asyncProperty(validConfig, corruption, async (config, corrupt) => {
         const { key, apply } = corrupt(config);
-        const error = await runProgram({ configOnly: true, config: { ...apply(config), "aws:region": "us-east-1" } }).catch(
+        const error = await runProgram({ configOnly: true, config: { ...apply(config), "aws:region": "us-east-1" }, secretConfigKeys: SECRETS }).catch(
           (e: unknown) => e,
         );
         expect(error).toBeInstanceOf(ProgramFailed);

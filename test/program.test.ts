@@ -120,4 +120,20 @@ describe("monitoring as composed", () => {
     const prometheus = run.findResource("kubernetes:helm.sh/v3:Release", "monitoring-release").inputs.values.prometheus.prometheusSpec;
     expect([prometheus.serviceMonitorSelectorNilUsesHelmValues, prometheus.podMonitorSelectorNilUsesHelmValues]).toEqual([false, false]);
   });
+
+  it("CLU-06 sends the prod stack's detections to its alert webhook, WARNING and up, from falcosidekick and Alertmanager", async () => {
+    const run = await runProgram({ stack: "prod" });
+    const sidekick = run.findResource("kubernetes:helm.sh/v3:Release", "runtime-release").inputs.values.falcosidekick.config;
+    expect(sidekick).toEqual({
+      extraEnv: [{ name: "SLACK_WEBHOOKURL", valueFrom: { secretKeyRef: { name: "runtime-alert-webhook", key: "url" } } }],
+      slack: { minimumpriority: "warning", outputformat: "all" },
+    });
+    const alertmanager = run.findResource("kubernetes:helm.sh/v3:Release", "monitoring-release").inputs.values.alertmanager.config;
+    expect(alertmanager.route.receiver).toBe("platform");
+    expect(alertmanager.receivers.map((r: { name: string }) => r.name)).toEqual(["null", "platform"]);
+    for (const secret of ["runtime-alert-webhook", "monitoring-alert-webhook"]) {
+      // The whole stringData is a Pulumi secret, so the URL is encrypted in state.
+      expect(run.findResource("kubernetes:core/v1:Secret", secret).inputs.stringData).toBe("[secret]");
+    }
+  });
 });

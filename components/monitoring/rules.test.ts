@@ -17,6 +17,18 @@ describe("security alert rules", () => {
     ]);
   });
 
+  it("CLU-06 routes WARNING and ERROR detections to the operator too, not only critical ones", () => {
+    expect(alert("FalcoDetection")).toEqual([
+      {
+        alert: "FalcoDetection",
+        expr: 'sum by (rule, priority_raw, hostname, k8s_ns_name, k8s_pod_name) (increase(falcosecurity_falcosidekick_falco_events_total{priority_raw=~"warning|error"}[5m])) > 0',
+        for: "0m",
+        labels: { severity: "warning" },
+        annotations: expect.objectContaining({ summary: expect.stringContaining("{{ $labels.priority_raw }}") }),
+      },
+    ]);
+  });
+
   it("CLU-06 warns when Gatekeeper's audit finds more violations of any enforcement action", () => {
     const [rule] = alert("GatekeeperAuditViolationsIncreased");
     expect(rule.expr).toBe(

@@ -57,6 +57,26 @@ export function falcoCriticalEventRule(): AlertRule {
   };
 }
 
+/** The rest of the seed's detections: RUN-01 is WARNING, RUN-05 and RUN-07 ERROR. */
+export const FALCO_DETECTION_PRIORITIES = ["warning", "error"] as const;
+
+/**
+ * WARNING and ERROR detections reach the operator through Alertmanager too, not only through
+ * falcosidekick's webhook: a shell in an agent or egress on a forbidden port is worth a look.
+ */
+export function falcoDetectionRule(): AlertRule {
+  const priorities = FALCO_DETECTION_PRIORITIES.join("|");
+  return {
+    alert: "FalcoDetection",
+    expr: `sum by (rule, priority_raw, hostname, k8s_ns_name, k8s_pod_name) (increase(${FALCO_EVENTS_METRIC}{priority_raw=~"${priorities}"}[5m])) > 0`,
+    for: "0m",
+    labels: { severity: "warning" },
+    annotations: {
+      summary: "Falco rule {{ $labels.rule }} fired at {{ $labels.priority_raw }} on {{ $labels.hostname }} ({{ $labels.k8s_ns_name }}/{{ $labels.k8s_pod_name }}).",
+    },
+  };
+}
+
 /**
  * New audit findings of any enforcement action. Standing deny violations already alert from the
  * admission component (GatekeeperDenyViolationsInCluster); this catches drift in warn and dryrun
@@ -95,7 +115,7 @@ export function buildAlertRules(labels: Record<string, string> = MONITORING_LABE
     metadata: { name, namespace: MONITORING_NAMESPACE, labels: { ...standardLabels(name, "monitoring"), ...labels } },
     spec: {
       groups: [
-        { name: "security-events", rules: [falcoCriticalEventRule(), gatekeeperViolationsRule()] },
+        { name: "security-events", rules: [falcoCriticalEventRule(), falcoDetectionRule(), gatekeeperViolationsRule()] },
         {
           name: "security-scrape-coverage",
           rules: (Object.keys(SECURITY_TARGET_NAMESPACES) as (keyof typeof SECURITY_TARGET_NAMESPACES)[]).map(targetsDownRule),

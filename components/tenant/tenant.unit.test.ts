@@ -11,8 +11,9 @@ const tenantOf = (entry: Record<string, unknown>) =>
     acmeEmail: "ops@example.com",
     platformApi: { image: "ghcr.io/example/api:1.0.0" },
     agentImages: { gateway: "ghcr.io/openclaw/openclaw:2026.4.15" },
+    alertWebhookUrl: "https://hooks.example.com/alerts",
     tenants: [entry],
-  }).tenants[0];
+  }, ["alertWebhookUrl"]).tenants[0];
 
 const acme = tenantOf({ id: "acme", modelProvider: "anthropic", plan: "medium" });
 

@@ -16,6 +16,7 @@ export const monitoringEvidence: Evidence[] = [
       { kind: "component", file: `${DIR}/values.ts`, symbol: "serviceMonitorSelectorNilUsesHelmValues: false" },
       { kind: "component", file: `${DIR}/targets.ts`, symbol: "export function buildScrapeTargets" },
       { kind: "component", file: `${DIR}/rules.ts`, symbol: "export function buildAlertRules" },
+      { kind: "config", file: "config/schema.ts", symbol: "is required when the stack holds the platform" },
     ],
     provenBy: [
       { file: "test/program.test.ts", test: "CLU-06 has Prometheus pick up the Falco, Gatekeeper, Istio and Vault monitors of the prod stack" },
@@ -30,6 +31,9 @@ export const monitoringEvidence: Evidence[] = [
       ),
       test("targets.test.ts", "CLU-06 scrapes the active Vault server over TLS on 8200, verified against the internal CA"),
       test("rules.test.ts", "CLU-06 pages on every Falco event of critical priority or above"),
+      test("rules.test.ts", "CLU-06 routes WARNING and ERROR detections to the operator too, not only critical ones"),
+      { file: "config/config.test.ts", test: "CLU-06 refuses a platform stack whose detections and alerts would reach no one" },
+      { file: "test/program.test.ts", test: "CLU-06 sends the prod stack's detections to its alert webhook, WARNING and up, from falcosidekick and Alertmanager" },
       test("rules.test.ts", "CLU-06 warns when Gatekeeper's audit finds more violations of any enforcement action"),
       test("rules.test.ts", "CLU-06 alerts when Falco, Vault, Istio or Gatekeeper has no healthy scrape target"),
     ],

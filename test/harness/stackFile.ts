@@ -23,10 +23,12 @@ export function readProjectFile(root = REPO_ROOT): ProjectFile {
 
 /**
  * Stand-in for a value stored as `secure:` ciphertext. The plan never decrypts: the program sees
- * this marker, and it is registered as a secret so it stays masked in everything written.
+ * this marker, and it is registered as a secret so it stays masked in everything written. It must
+ * pass the same rules as a real value, and every secret setting of this project is an https URL,
+ * so it is one, under the reserved `.invalid` domain (RFC 2606): it can never be reached.
  */
 export function mockSecretValue(key: string): string {
-  return `mock-secret-for-${key.replace(/[^A-Za-z0-9]+/g, "-")}`;
+  return `https://offline-plan.invalid/secret/${key.replace(/[^A-Za-z0-9]+/g, "-")}`;
 }
 
 function isSecure(value: unknown): value is { secure: string } {
