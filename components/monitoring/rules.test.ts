@@ -47,12 +47,26 @@ describe("security alert rules", () => {
     ]);
   });
 
+  it("SEC-02 alerts before Vault's audit volume fills, naming the chart's audit claims", () => {
+    expect(alert("VaultAuditVolumeFillingUp")).toEqual([
+      {
+        alert: "VaultAuditVolumeFillingUp",
+        expr:
+          'kubelet_volume_stats_available_bytes{namespace="vault", persistentvolumeclaim=~"audit-vault-[0-9]+"} / ' +
+          'kubelet_volume_stats_capacity_bytes{namespace="vault", persistentvolumeclaim=~"audit-vault-[0-9]+"} < 0.2',
+        for: "10m",
+        labels: { severity: "critical" },
+        annotations: expect.objectContaining({ summary: expect.stringContaining("archive and truncate") }),
+      },
+    ]);
+  });
+
   it("lives in the monitoring namespace with the platform monitoring labels", () => {
     expect(rules.apiVersion).toBe("monitoring.coreos.com/v1");
     expect(rules.kind).toBe("PrometheusRule");
     expect(rules.metadata.name).toBe("agent-platform-security");
     expect(rules.metadata.namespace).toBe("monitoring");
     expect(rules.metadata.labels["agent-platform.io/monitoring"]).toBe("platform");
-    expect(rules.spec.groups.map((g) => g.name)).toEqual(["security-events", "security-scrape-coverage"]);
+    expect(rules.spec.groups.map((g) => g.name)).toEqual(["security-events", "vault-audit", "security-scrape-coverage"]);
   });
 });

@@ -8,7 +8,7 @@ import { GATEKEEPER_NAMESPACE } from "../admission/defaults";
 import { ISTIO_NAMESPACE } from "../mesh/identities";
 import { standardLabels } from "../shared/labels";
 import { FALCO_NAMESPACE } from "../runtime/defaults";
-import { VAULT_NAMESPACE } from "../vault/defaults";
+import { VAULT_NAMESPACE, VAULT_RELEASE } from "../vault/defaults";
 import { MONITORING_LABELS, MONITORING_NAMESPACE } from "./defaults";
 
 export interface AlertRule {
@@ -95,6 +95,26 @@ export function gatekeeperViolationsRule(): AlertRule {
   };
 }
 
+/** The Vault chart names each server's audit claim `audit-<release>-<ordinal>`. */
+export const VAULT_AUDIT_CLAIMS = `audit-${VAULT_RELEASE}-[0-9]+`;
+
+/**
+ * The audit volume holds the file audit device; it grows with every request and nothing rotates
+ * it. Before it fills, someone must archive and truncate the log (stdout keeps Vault serving).
+ */
+export function vaultAuditVolumeRule(): AlertRule {
+  const claims = `namespace="${VAULT_NAMESPACE}", persistentvolumeclaim=~"${VAULT_AUDIT_CLAIMS}"`;
+  return {
+    alert: "VaultAuditVolumeFillingUp",
+    expr: `kubelet_volume_stats_available_bytes{${claims}} / kubelet_volume_stats_capacity_bytes{${claims}} < 0.2`,
+    for: "10m",
+    labels: { severity: "critical" },
+    annotations: {
+      summary: "Vault audit volume {{ $labels.persistentvolumeclaim }} has less than 20% free: archive and truncate the audit log.",
+    },
+  };
+}
+
 /** No healthy scrape target left in a security component's namespace: CLU-06 coverage is gone. */
 export function targetsDownRule(component: keyof typeof SECURITY_TARGET_NAMESPACES): AlertRule {
   const namespace = SECURITY_TARGET_NAMESPACES[component];
@@ -116,6 +136,7 @@ export function buildAlertRules(labels: Record<string, string> = MONITORING_LABE
     spec: {
       groups: [
         { name: "security-events", rules: [falcoCriticalEventRule(), falcoDetectionRule(), gatekeeperViolationsRule()] },
+        { name: "vault-audit", rules: [vaultAuditVolumeRule()] },
         {
           name: "security-scrape-coverage",
           rules: (Object.keys(SECURITY_TARGET_NAMESPACES) as (keyof typeof SECURITY_TARGET_NAMESPACES)[]).map(targetsDownRule),

@@ -300,8 +300,13 @@ describe("tenant lifecycle", () => {
     const run = await runProgram({ stack: "prod", config: { vault: { configure: true, address: "https://vault.example.com:8200" } } });
     for (const id of TENANTS) {
       expect(run.findResource("vault:identity/entity:Entity", `tenant-${id}-vault-entity`).inputs.metadata).toEqual({ agent_id: id });
-      const role = run.findResource("vault:kubernetes/authBackendRole:AuthBackendRole", `tenant-${id}-vault-role`).inputs;
-      expect([role.boundServiceAccountNamespaces, role.boundServiceAccountNames]).toEqual([[`tenant-${id}`], ["agent"]]);
+      const role = run.findResource("vault:kubernetes/authBackendRole:AuthBackendRole", `tenant-${id}-vault-role`);
+      expect([role.inputs.boundServiceAccountNamespaces, role.inputs.boundServiceAccountNames]).toEqual([[`tenant-${id}`], ["agent"]]);
+      // The operator logs in as soon as its VaultAuth exists: only once the alias and role do.
+      const alias = run.findResource("vault:identity/entityAlias:EntityAlias", `tenant-${id}-vault-alias`);
+      const auth = run.findResource("kubernetes:secrets.hashicorp.com/v1beta1:VaultAuth", `tenant-${id}-vault-auth`);
+      expect(role.options.dependsOn).toContain(alias.urn);
+      expect(auth.options.dependsOn).toEqual(expect.arrayContaining([alias.urn, role.urn]));
     }
   });
 });

@@ -73,7 +73,8 @@ export class TenantStack extends pulumi.ComponentResource {
     });
     const vaultAuth = new k8s.apiextensions.CustomResource(`${name}-vault-auth`, sync.auth, {
       ...afterCrds,
-      dependsOn: [...afterCrds.dependsOn, serviceAccount, ...(grant ? [grant.role] : [])],
+      // The operator logs in as soon as the VaultAuth exists: only after the alias and role do.
+      dependsOn: [...afterCrds.dependsOn, serviceAccount, ...(grant ? [grant.alias, grant.role] : [])],
     });
     new k8s.apiextensions.CustomResource(`${name}-ai-provider-key`, sync.secret, { ...afterCrds, dependsOn: [...afterCrds.dependsOn, vaultAuth] });
 

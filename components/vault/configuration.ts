@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { TENANT_ID_MAX_LENGTH } from "../../config/defaults";
 import { isDns1123Label } from "../../config/rules";
-import { SNAPSHOT, VAULT_AUDIT_FILE, VAULT_CONFIG, VAULT_NAMESPACE } from "./defaults";
+import { AUDIT_DEVICE_PATHS, SNAPSHOT, VAULT_AUDIT_FILE, VAULT_CONFIG, VAULT_NAMESPACE } from "./defaults";
 import { POLICY_NAMES, agentPolicy, platformApiPolicy, snapshotPolicy } from "./policies";
 
 export interface VaultConfigurationArgs {
@@ -90,9 +90,17 @@ export class VaultConfiguration extends pulumi.ComponentResource {
     // Deleting a mount or the key deletes every secret or ciphertext that depends on it (SEC-07).
     const kept = { ...parent, protect: true };
 
+    // Vault answers a request only when at least one audit device records it. The file on the
+    // audit volume is kept for forensics; stdout reaches the node's log pipeline and keeps Vault
+    // serving if the volume ever fills (its free space is alerted on by the monitoring rules).
     new vault.Audit(
       `${name}-audit-file`,
-      { type: "file", path: "file", description: "File audit on the audit volume", options: { file_path: args.auditFilePath ?? VAULT_AUDIT_FILE } },
+      { type: "file", path: AUDIT_DEVICE_PATHS[0], description: "File audit on the audit volume", options: { file_path: args.auditFilePath ?? VAULT_AUDIT_FILE } },
+      parent,
+    );
+    new vault.Audit(
+      `${name}-audit-stdout`,
+      { type: "file", path: AUDIT_DEVICE_PATHS[1], description: "Audit to the container log", options: { file_path: "stdout" } },
       parent,
     );
 
@@ -208,6 +216,13 @@ export function grantAgent(
     { name: built.alias.name, mountAccessor: access.authAccessor, canonicalId: entity.id },
     options,
   );
-  const role = new vault.kubernetes.AuthBackendRole(`${name}-role`, { backend: access.authPath, ...built.role }, options);
+  // The role waits for the alias: a login through a role whose alias does not exist yet makes
+  // Kubernetes auth create an entity without agent_id, which then owns the alias name for good
+  // (Vault refuses a second alias for the same mount and name) and reads nothing.
+  const role = new vault.kubernetes.AuthBackendRole(
+    `${name}-role`,
+    { backend: access.authPath, ...built.role },
+    { ...options, dependsOn: [alias] },
+  );
   return { entity, alias, role };
 }

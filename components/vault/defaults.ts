@@ -38,6 +38,8 @@ export const VAULT_CA_ISSUER = "vault-ca";
 export const VAULT_DATA_PATH = "/vault/data";
 export const VAULT_AUDIT_DIR = "/vault/audit";
 export const VAULT_AUDIT_FILE = `${VAULT_AUDIT_DIR}/audit.log`;
+/** Where the configuration mounts its audit devices: the audit volume's file, and stdout. */
+export const AUDIT_DEVICE_PATHS = ["file", "stdout"] as const;
 
 export const DEFAULT_STORAGE_CLASS = "gp3-encrypted";
 export const DEFAULT_DATA_SIZE = "10Gi";

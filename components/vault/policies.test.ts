@@ -120,7 +120,9 @@ describe("vault policies", () => {
 
   it("the deployer may configure Vault but not read agents' secrets, use the transit key or write other policies", () => {
     const policy = deployerPolicy();
-    expect(Object.keys(policyPaths(policy))).toHaveLength(22);
+    expect(Object.keys(policyPaths(policy))).toHaveLength(23);
+    // Each audit device the configuration enables needs its own sys/audit path, or phase 2 fails.
+    expect(allows(policy, "-", "sudo", "sys/audit/file") && allows(policy, "-", "sudo", "sys/audit/stdout")).toBe(true);
     expect(allows(policy, "-", "create", "sys/policies/acl/agent-self")).toBe(true);
     expect(allows(policy, "-", "create", "auth/kubernetes/role/agent-acme")).toBe(true);
     for (const capability of CAPABILITIES) {

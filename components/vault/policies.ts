@@ -1,4 +1,4 @@
-import { SNAPSHOT, VAULT_CONFIG } from "./defaults";
+import { AUDIT_DEVICE_PATHS, SNAPSHOT, VAULT_CONFIG } from "./defaults";
 
 /**
  * Vault ACL policies as HCL text. Each is a pure function of the mount and key names so that a
@@ -102,7 +102,8 @@ export function deployerPolicyRules(): PolicyRule[] {
     { path: "identity/entity-alias", capabilities: ["create", "update"] },
     { path: "identity/entity-alias/id/*", capabilities: ["read", "update", "delete"] },
     { path: "sys/audit", capabilities: ["read", "sudo"] },
-    { path: "sys/audit/file", capabilities: [...rw, "sudo"] },
+    // One path per audit device the configuration enables (VaultConfiguration).
+    ...AUDIT_DEVICE_PATHS.map((device) => ({ path: `sys/audit/${device}`, capabilities: [...rw, "sudo"] as Capability[] })),
   ];
 }
 

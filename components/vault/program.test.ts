@@ -159,6 +159,20 @@ describe("vault under the mock engine", () => {
     expect(Object.keys(provider.inputs).filter((key) => /token/i.test(key) && key !== "skipChildToken")).toEqual([]);
   });
 
+  it("SEC-02 audits to stdout as well, so a full audit volume cannot stop Vault answering", () => {
+    const devices = run.findResources("vault:index/audit:Audit").map((r) => [r.inputs.path, r.inputs.type, r.inputs.options.file_path]);
+    expect(devices).toEqual([
+      ["file", "file", "/vault/audit/audit.log"],
+      ["stdout", "file", "stdout"],
+    ]);
+  });
+
+  it("SEC-04 creates no agent's role before its alias, so a first login cannot mint an entity without agent_id", () => {
+    const alias = run.findResource("vault:identity/entityAlias:EntityAlias", "vault-config-agent-acme-alias");
+    const role = run.findResource("vault:kubernetes/authBackendRole:AuthBackendRole", "vault-config-agent-acme-role");
+    expect(role.options.dependsOn).toContain(alias.urn);
+  });
+
   it("refuses to configure Vault through the ambient default provider", async () => {
     const run = runProgram({
       configOnly: true,

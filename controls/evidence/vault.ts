@@ -17,6 +17,7 @@ export const vaultEvidence: Evidence[] = [
       { kind: "component", file: "components/vault/tls.ts", symbol: "buildTlsManifests" },
       { kind: "component", file: "components/vault/cluster.ts", symbol: "aws.eks.PodIdentityAssociation" },
       { kind: "component", file: "components/vault/iam.ts", symbol: "unsealKeyPolicy" },
+      { kind: "component", file: "components/vault/configuration.ts", symbol: 'options: { file_path: "stdout" }' },
     ],
     provenBy: [
       { file: SERVER_TEST, test: "SEC-02 the server config is three Raft peers joined over TLS, TLS on the listener, auto-unsealed by KMS" },
@@ -24,6 +25,8 @@ export const vaultEvidence: Evidence[] = [
       { file: SERVER_TEST, test: "SEC-02 the internal CA signs a server certificate naming every peer, service and loopback" },
       { file: SNAPSHOT_TEST, test: "SEC-02 Vault's Pod Identity role may only encrypt, decrypt and describe with the unseal key" },
       { file: PROGRAM_TEST, test: "SEC-02 the pinned chart runs three Raft servers auto-unsealed by the KMS key through Pod Identity" },
+      { file: PROGRAM_TEST, test: "SEC-02 audits to stdout as well, so a full audit volume cannot stop Vault answering" },
+      { file: "components/monitoring/rules.test.ts", test: "SEC-02 alerts before Vault's audit volume fills, naming the chart's audit claims" },
     ],
   },
   {
@@ -48,6 +51,7 @@ export const vaultEvidence: Evidence[] = [
       { file: POLICIES_TEST, test: "SEC-04 no two distinct tenant ids share a secret path under agent-self" },
       { file: POLICIES_TEST, test: "SEC-04 a tenant id that could widen the templated path is refused before it reaches Vault" },
       { file: PROGRAM_TEST, test: "SEC-04 each agent gets an entity carrying its agent_id, an alias for its service account and a role bound to it" },
+      { file: PROGRAM_TEST, test: "SEC-04 creates no agent's role before its alias, so a first login cannot mint an entity without agent_id" },
     ],
   },
   {
