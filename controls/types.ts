@@ -17,9 +17,11 @@ export interface TestRef {
   test: string;
 }
 
-/** A namespace left out of an admission or runtime control, and why. */
+/** A namespace, or one workload in it, left out of an admission or runtime control, and why. */
 export interface Exemption {
   namespace: string;
+  /** The one workload exempt, e.g. "DaemonSet falco (containers falco)"; absent for a whole namespace. */
+  workload?: string;
   reason: string;
 }
 

@@ -5,7 +5,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { platformNamespace } from "../shared/namespace";
-import { GATEKEEPER_CHART, GATEKEEPER_IGNORE_LABEL, GATEKEEPER_NAMESPACE, PLATFORM_EXEMPTIONS } from "./defaults";
+import { GATEKEEPER_CHART, GATEKEEPER_IGNORE_LABEL, GATEKEEPER_NAMESPACE } from "./defaults";
+import { NAMESPACE_EXEMPTIONS } from "./exemptions";
 import { mergeValues } from "../shared/values";
 import { gatekeeperAlertRules, gatekeeperPodMonitor, gatekeeperScrapeAnnotations } from "./monitoring";
 import { LatestTagMode, PolicyBundleArgs, renderPolicyBundle } from "./policies";
@@ -57,9 +58,9 @@ export function gatekeeperValues(overrides?: GatekeeperValues, prometheusOperato
     logDenies: true,
     emitAdmissionEvents: true,
     emitAuditEvents: true,
-    // These namespaces may carry the ignore label (webhook bypass); constraints exclude them too.
+    // Only these may carry the ignore label (webhook bypass); the chart adds its own namespace.
     controllerManager: {
-      exemptNamespaces: PLATFORM_EXEMPTIONS.map((e) => e.namespace).filter((ns) => ns !== GATEKEEPER_NAMESPACE),
+      exemptNamespaces: NAMESPACE_EXEMPTIONS.map((e) => e.namespace).filter((ns) => ns !== GATEKEEPER_NAMESPACE),
     },
     // The chart's hook would relabel the namespace behind Pulumi's back; this component sets the labels.
     postInstall: { labelNamespace: { enabled: false } },

@@ -2,9 +2,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { GATEKEEPER_CHART, PLATFORM_EXEMPTIONS, TENANT_LABEL } from "./defaults";
+import { GATEKEEPER_CHART, TENANT_LABEL } from "./defaults";
+import { NAMESPACE_EXEMPTIONS, WORKLOAD_EXEMPTIONS } from "./exemptions";
 import { GATOR, gator, passedCases } from "./gator";
-import { POLICIES, latestTagEnforcementAction, regoSource, renderPolicyBundle } from "./policies";
+import { POLICIES, latestTagEnforcementAction, regoLibrary, regoSource, renderPolicyBundle } from "./policies";
 import { suiteDocument, writeGatorSuites, writePolicyBundle } from "./render";
 import { KNOWN_NAMESPACES, K8sObject, agent, compliantPod, namespace, pod, workload } from "./samples";
 import { SUITES, SUITE_ARGS } from "./suites";
@@ -123,9 +124,9 @@ describe("Gatekeeper policy suites (gator v3.23.1)", () => {
       "root-in-user-namespace-without-gvisor-denied",
       "root-under-gvisor-with-host-users-denied",
     ]));
-    expect(renderPolicyBundle().constraints.find((c) => c.metadata.name === "runasnonroot")!.spec.parameters).toEqual({
-      rootAllowedRuntimeClasses: ["gvisor"],
-    });
+    expect(renderPolicyBundle().constraints.find((c) => c.metadata.name === "runasnonroot")!.spec.parameters.rootAllowedRuntimeClasses).toEqual([
+      "gvisor",
+    ]);
   });
 
   it("ADM-05 flags :latest and untagged images, warning by default and denying when admission.latestTag is deny", () => {
@@ -160,6 +161,41 @@ describe("Gatekeeper policy suites (gator v3.23.1)", () => {
       "partial-drop-denied",
       "add-sys-admin-denied",
       "add-net-raw-on-init-denied",
+    ]));
+  });
+
+  it("ISO-14 lets a host agent mount only its listed host paths, in its own namespace, never host namespaces or privileged", () => {
+    expect(verify("hostisolation")).toEqual(expect.arrayContaining([
+      "falco-listed-host-paths-allowed",
+      "gvisor-monitor-socket-dir-allowed",
+      "falco-unlisted-host-path-denied",
+      "falco-host-network-denied",
+      "falco-privileged-denied",
+      "monitor-path-for-falco-labels-denied",
+      "falco-labels-in-tenant-namespace-denied",
+    ]));
+  });
+
+  it("ISO-07 lets a host agent's named container add only its listed capabilities, still dropping ALL", () => {
+    expect(verify("capabilities")).toEqual(expect.arrayContaining([
+      "cni-agent-listed-capabilities-allowed",
+      "falco-listed-capabilities-allowed",
+      "cni-agent-unlisted-capability-denied",
+      "cni-init-container-capability-denied",
+      "cni-labels-in-tenant-namespace-denied",
+    ]));
+  });
+
+  it("ISO-11 ISO-08 exempt a host agent's named container only, in its own namespace", () => {
+    expect(verify("runasnonroot")).toEqual(expect.arrayContaining([
+      "falco-container-root-allowed",
+      "falco-sidecar-root-denied",
+      "falco-labels-elsewhere-root-denied",
+    ]));
+    expect(verify("noprivilegeescalation")).toEqual(expect.arrayContaining([
+      "cni-agent-unset-allowed",
+      "cni-pod-other-container-denied",
+      "cni-labels-in-falco-namespace-denied",
     ]));
   });
 
@@ -275,9 +311,10 @@ describe("Gatekeeper policy bundle", () => {
   it("embeds each policy's .rego source in a v1 code target, never the legacy rego field", () => {
     for (const [i, policy] of bundle.policies.entries()) {
       const target = bundle.templates[i].spec.targets[0];
+      const libs = (policy.libs ?? []).map(regoLibrary);
       expect(target).toEqual({
         target: "admission.k8s.gatekeeper.sh",
-        code: [{ engine: "Rego", source: { version: "v1", rego: regoSource(policy) } }],
+        code: [{ engine: "Rego", source: { version: "v1", rego: regoSource(policy), ...(libs.length ? { libs } : {}) } }],
       });
       expect(regoSource(policy)).toMatch(new RegExp(`^package ${policy.kind.toLowerCase()}\\n`));
       expect(bundle.templates[i].metadata.name).toBe(policy.kind.toLowerCase());
@@ -285,15 +322,31 @@ describe("Gatekeeper policy bundle", () => {
     }
   });
 
-  it("excludes every platform namespace from every constraint, each with a reason", () => {
-    const exempt = PLATFORM_EXEMPTIONS.map((e) => e.namespace);
-    expect(exempt).toEqual([
-      "kube-system", "gatekeeper-system", "istio-system", "istio-ingress", "cert-manager",
-      "vault", "vault-secrets-operator", "falco", "monitoring",
+  it("ADM-01 ADM-02 ADM-03 ADM-04 ADM-05 exclude only kube-system and gatekeeper-system wholesale; istio-ingress from nothing", () => {
+    for (const c of bundle.constraints) expect(c.spec.match.excludedNamespaces).toEqual(["kube-system", "gatekeeper-system"]);
+    expect(NAMESPACE_EXEMPTIONS.every((e) => e.reason.length > 20)).toBe(true);
+    // The public gateway, Vault and the other chart workloads are held to every constraint.
+    const named = JSON.stringify(bundle.constraints.map((c) => c.spec));
+    for (const ns of ["istio-ingress", "vault", "vault-secrets-operator", "cert-manager", "monitoring", "platform-api"]) {
+      expect(named).not.toContain(`"${ns}"`);
+    }
+  });
+
+  it("ISO-07 ISO-08 ISO-11 ISO-14 exempt only named host agents, from only the constraints they need, for only their containers and host paths", () => {
+    const parameters = Object.fromEntries(bundle.constraints.map((c) => [c.metadata.name, c.spec.parameters?.exemptions]));
+    expect(Object.entries(parameters).filter(([, e]) => e !== undefined).map(([name]) => name).sort()).toEqual([
+      "capabilities", "hostisolation", "noprivilegeescalation", "runasnonroot",
     ]);
-    expect(PLATFORM_EXEMPTIONS.every((e) => e.reason.length > 20)).toBe(true);
-    for (const c of bundle.constraints) expect(c.spec.match.excludedNamespaces).toEqual(exempt);
-    expect(exempt.some((ns) => ns.startsWith("tenant-"))).toBe(false);
+    expect(parameters.hostisolation.map((e: any) => [e.namespace, e.podLabels, e.hostPaths.length])).toEqual([
+      ["falco", { "app.kubernetes.io/name": "falco", "app.kubernetes.io/instance": "falco" }, 7],
+      ["falco", { "app.kubernetes.io/name": "gvisor-monitor" }, 1],
+      ["istio-system", { "k8s-app": "istio-cni-node" }, 5],
+    ]);
+    expect(parameters.noprivilegeescalation).toEqual([
+      { namespace: "istio-system", podLabels: { "k8s-app": "istio-cni-node" }, containers: ["install-cni"] },
+    ]);
+    expect(parameters.runasnonroot.map((e: any) => e.containers)).toEqual([["falco"], ["install-cni"]]);
+    expect(WORKLOAD_EXEMPTIONS.every((e) => e.reason.length > 20 && e.containers.length > 0)).toBe(true);
   });
 
   it("scopes the tenant-only constraints by the tenant namespace label", () => {

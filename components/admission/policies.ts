@@ -8,7 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { Exemption } from "../../controls/types";
 import { MESH_TOKEN_AUDIENCE, SIDECAR_CONTAINER } from "../mesh/identities";
-import { PLATFORM_EXEMPTIONS, SANDBOX_RUNTIME_CLASS, TENANT_LABEL } from "./defaults";
+import { SANDBOX_RUNTIME_CLASS, TENANT_LABEL } from "./defaults";
+import { EXEMPTIONS_SCHEMA, NAMESPACE_EXEMPTIONS, WORKLOAD_EXEMPTIONS, WorkloadExemption, exemptionsFor } from "./exemptions";
 
 export type LatestTagMode = "warn" | "deny";
 export type EnforcementAction = "deny" | "warn" | "dryrun";
@@ -27,8 +28,10 @@ export interface PolicyBundleArgs {
   latestTag?: LatestTagMode;
   /** Registries images must come from; empty means any. @default [] */
   allowedRegistries?: string[];
-  /** Namespaces excluded from every constraint. @default PLATFORM_EXEMPTIONS */
+  /** Namespaces excluded from every constraint. @default NAMESPACE_EXEMPTIONS */
   exemptions?: readonly Exemption[];
+  /** Platform workloads exempt from named constraints only. @default WORKLOAD_EXEMPTIONS */
+  workloadExemptions?: readonly WorkloadExemption[];
   /** The only RuntimeClass tenant pods may use, and under which root-in-userns is allowed. @default "gvisor" */
   sandboxRuntimeClass?: string;
 }
@@ -46,6 +49,8 @@ export interface PolicyDefinition {
   enforcementAction(args: Required<PolicyBundleArgs>): EnforcementAction;
   /** Left out of the bundle when this says so (e.g. no registry list configured). */
   enabled?(args: Required<PolicyBundleArgs>): boolean;
+  /** Rego libraries under policies/lib the source imports as `data.lib.<name>`. @default [] */
+  libs?: string[];
 }
 
 /** ADM-05 is a warning unless the stack asks for refusal (config `admission.latestTag`). */
@@ -79,8 +84,9 @@ export const POLICIES: PolicyDefinition[] = [
     kind: "K8sAgentHostIsolation",
     controls: ["ADM-02", "ISO-14"],
     scope: "pods",
-    parameterSchema: {},
-    parameters: () => ({}),
+    parameterSchema: { exemptions: EXEMPTIONS_SCHEMA },
+    parameters: (args) => ({ exemptions: exemptionsFor("hostisolation", args.workloadExemptions) }),
+    libs: ["exemptions"],
     enforcementAction: deny,
   },
   {
@@ -97,8 +103,12 @@ export const POLICIES: PolicyDefinition[] = [
     kind: "K8sAgentRunAsNonRoot",
     controls: ["ADM-04", "ISO-11"],
     scope: "pods",
-    parameterSchema: { rootAllowedRuntimeClasses: stringArray },
-    parameters: (args) => ({ rootAllowedRuntimeClasses: [args.sandboxRuntimeClass] }),
+    parameterSchema: { rootAllowedRuntimeClasses: stringArray, exemptions: EXEMPTIONS_SCHEMA },
+    parameters: (args) => ({
+      rootAllowedRuntimeClasses: [args.sandboxRuntimeClass],
+      exemptions: exemptionsFor("runasnonroot", args.workloadExemptions),
+    }),
+    libs: ["exemptions"],
     enforcementAction: deny,
   },
   {
@@ -115,8 +125,13 @@ export const POLICIES: PolicyDefinition[] = [
     kind: "K8sAgentCapabilities",
     controls: ["ISO-07"],
     scope: "pods",
-    parameterSchema: { requiredDrops: stringArray, allowedAdds: stringArray },
-    parameters: () => ({ requiredDrops: REQUIRED_DROPS, allowedAdds: ALLOWED_ADDS }),
+    parameterSchema: { requiredDrops: stringArray, allowedAdds: stringArray, exemptions: EXEMPTIONS_SCHEMA },
+    parameters: (args) => ({
+      requiredDrops: REQUIRED_DROPS,
+      allowedAdds: ALLOWED_ADDS,
+      exemptions: exemptionsFor("capabilities", args.workloadExemptions),
+    }),
+    libs: ["exemptions"],
     enforcementAction: deny,
   },
   {
@@ -133,8 +148,9 @@ export const POLICIES: PolicyDefinition[] = [
     kind: "K8sAgentNoPrivilegeEscalation",
     controls: ["ISO-08"],
     scope: "pods",
-    parameterSchema: {},
-    parameters: () => ({}),
+    parameterSchema: { exemptions: EXEMPTIONS_SCHEMA },
+    parameters: (args) => ({ exemptions: exemptionsFor("noprivilegeescalation", args.workloadExemptions) }),
+    libs: ["exemptions"],
     enforcementAction: deny,
   },
   {
@@ -181,13 +197,18 @@ export function withDefaults(args: PolicyBundleArgs = {}): Required<PolicyBundle
   return {
     latestTag: args.latestTag ?? "warn",
     allowedRegistries: args.allowedRegistries ?? [],
-    exemptions: args.exemptions ?? PLATFORM_EXEMPTIONS,
+    exemptions: args.exemptions ?? NAMESPACE_EXEMPTIONS,
+    workloadExemptions: args.workloadExemptions ?? WORKLOAD_EXEMPTIONS,
     sandboxRuntimeClass: args.sandboxRuntimeClass ?? SANDBOX_RUNTIME_CLASS,
   };
 }
 
 export function regoSource(policy: PolicyDefinition): string {
   return fs.readFileSync(path.join(__dirname, "policies", policy.name, "src.rego"), "utf8");
+}
+
+export function regoLibrary(name: string): string {
+  return fs.readFileSync(path.join(__dirname, "policies", "lib", `${name}.rego`), "utf8");
 }
 
 /**
@@ -209,7 +230,12 @@ export function constraintTemplate(policy: PolicyDefinition): Record<string, any
       targets: [
         {
           target: "admission.k8s.gatekeeper.sh",
-          code: [{ engine: "Rego", source: { version: "v1", rego: regoSource(policy) } }],
+          code: [
+            {
+              engine: "Rego",
+              source: { version: "v1", rego: regoSource(policy), ...(policy.libs?.length ? { libs: policy.libs.map(regoLibrary) } : {}) },
+            },
+          ],
         },
       ],
     },
@@ -285,9 +311,4 @@ export function renderPolicyBundle(input: PolicyBundleArgs = {}): PolicyBundle {
     constraints: policies.map((p) => constraint(p, args)),
     expansions: expansionTemplates(),
   };
-}
-
-/** The exemptions as the control catalog lists them. */
-export function admissionExemptions(args: PolicyBundleArgs = {}): Exemption[] {
-  return [...withDefaults(args).exemptions];
 }

@@ -18,7 +18,11 @@ export function namespace(name: string): K8sObject {
   return { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } };
 }
 
-export const KNOWN_NAMESPACES = [TENANT_NS, PLATFORM_NS, EXEMPT_NS, GATEKEEPER_NAMESPACE];
+/** Where the platform's host agents run: exempt from named constraints for named workloads only. */
+export const FALCO_NS = "falco";
+export const ISTIO_NS = "istio-system";
+
+export const KNOWN_NAMESPACES = [TENANT_NS, PLATFORM_NS, EXEMPT_NS, GATEKEEPER_NAMESPACE, FALCO_NS, ISTIO_NS];
 
 export const hardenedContainer = (name: string, image: string): K8sObject => ({
   name,
@@ -52,6 +56,16 @@ export function pod(edit: (p: K8sObject) => void, ns = TENANT_NS): K8sObject {
   const p = compliantPod(ns);
   edit(p);
   return p;
+}
+
+/** The compliant pod relabelled and renamed as a platform workload's pod, e.g. Falco's. */
+export function hostAgent(ns: string, labels: Record<string, string>, container: string, edit: (p: K8sObject) => void): K8sObject {
+  return pod((p) => {
+    p.metadata.labels = { ...p.metadata.labels, ...labels };
+    p.spec.containers[0].name = container;
+    delete p.spec.runtimeClassName;
+    edit(p);
+  }, ns);
 }
 
 export const agent = (p: K8sObject): K8sObject => p.spec.containers[0];

@@ -4,7 +4,7 @@
  * also counts match errors (e.g. a missing Namespace) as violations.
  */
 import { PolicyBundleArgs } from "./policies";
-import { EXEMPT_NS, K8sObject, PLATFORM_NS, agent, hardenedContainer, init, pod, workload } from "./samples";
+import { EXEMPT_NS, FALCO_NS, ISTIO_NS, K8sObject, PLATFORM_NS, TENANT_NS, agent, hardenedContainer, hostAgent, init, pod, workload } from "./samples";
 
 export interface SuiteCase {
   name: string;
@@ -51,6 +51,27 @@ function withMeshToken(kind: "native" | "classic", edit: (p: K8sObject) => void 
   });
 }
 
+const FALCO_LABELS = { "app.kubernetes.io/name": "falco", "app.kubernetes.io/instance": "falco" };
+const CNI_LABELS = { "k8s-app": "istio-cni-node" };
+const hostPaths = (...paths: string[]) => paths.map((path, i) => ({ name: `host-${i}`, hostPath: { path } }));
+/** Falco's pod as the chart renders it: host paths, added capabilities, root, in its namespace. */
+const falcoPod = (edit: (p: K8sObject) => void = () => undefined, ns = FALCO_NS) =>
+  hostAgent(ns, FALCO_LABELS, "falco", (p) => {
+    p.spec.volumes = hostPaths("/proc", "/etc", "/sys/kernel", "/run/containerd/containerd.sock");
+    agent(p).securityContext.capabilities = { drop: ["ALL"], add: ["BPF", "PERFMON", "SYS_RESOURCE", "SYS_PTRACE"] };
+    agent(p).securityContext.runAsNonRoot = false;
+    agent(p).securityContext.runAsUser = 0;
+    edit(p);
+  });
+/** istio-cni's node agent as its chart hard-codes it. */
+const cniPod = (edit: (p: K8sObject) => void = () => undefined, ns = ISTIO_NS) =>
+  hostAgent(ns, CNI_LABELS, "install-cni", (p) => {
+    p.spec.volumes = hostPaths("/opt/cni/bin", "/etc/cni/net.d", "/var/run/netns");
+    agent(p).securityContext.capabilities = { drop: ["ALL"], add: ["NET_ADMIN", "SYS_ADMIN", "DAC_OVERRIDE"] };
+    delete agent(p).securityContext.allowPrivilegeEscalation;
+    edit(p);
+  });
+
 export const SUITES: Record<string, SuiteCase[]> = {
   requiredlabels: [
     allowed("labelled-deployment-allowed", workload("Deployment", pod(() => undefined))),
@@ -87,6 +108,17 @@ export const SUITES: Record<string, SuiteCase[]> = {
     ),
     denied("privileged-deployment-denied", workload("Deployment", pod((p) => (agent(p).securityContext.privileged = true))), "Implied by expand-workloads.*privileged"),
     allowed("exempt-namespace-privileged-allowed", pod((p) => ((agent(p).securityContext.privileged = true), (p.spec.hostNetwork = true)), EXEMPT_NS)),
+    allowed("falco-listed-host-paths-allowed", falcoPod()),
+    allowed("gvisor-monitor-socket-dir-allowed", hostAgent(FALCO_NS, { "app.kubernetes.io/name": "gvisor-monitor" }, "monitor", (p) => (p.spec.volumes = hostPaths("/run/agent-platform")))),
+    denied("falco-unlisted-host-path-denied", falcoPod((p) => p.spec.volumes.push({ name: "root", hostPath: { path: "/" } })), "must not mount the hostPath volume root"),
+    denied("falco-host-network-denied", falcoPod((p) => (p.spec.hostNetwork = true)), "must not set hostNetwork"),
+    denied("falco-privileged-denied", falcoPod((p) => (agent(p).securityContext.privileged = true)), "container falco of pod agent must not be privileged"),
+    denied(
+      "monitor-path-for-falco-labels-denied",
+      falcoPod((p) => (p.spec.volumes = hostPaths("/run/agent-platform"))),
+      "must not mount the hostPath volume host-0",
+    ),
+    denied("falco-labels-in-tenant-namespace-denied", falcoPod(() => undefined, TENANT_NS), "must not mount the hostPath volume host-", 4),
   ],
   containerlimits: [
     compliant,
@@ -122,6 +154,9 @@ export const SUITES: Record<string, SuiteCase[]> = {
       "Implied by expand-workloads.*runAsNonRoot",
       2,
     ),
+    allowed("falco-container-root-allowed", falcoPod()),
+    denied("falco-sidecar-root-denied", falcoPod((p) => (init(p).securityContext.runAsUser = 0)), "container init-workspace must set runAsNonRoot"),
+    denied("falco-labels-elsewhere-root-denied", falcoPod(() => undefined, PLATFORM_NS), "container falco must set runAsNonRoot"),
   ],
   disallowlatest: [
     compliant,
@@ -146,6 +181,11 @@ export const SUITES: Record<string, SuiteCase[]> = {
     ),
     denied("add-sys-admin-denied", pod((p) => (agent(p).securityContext.capabilities.add = ["SYS_ADMIN"])), "must not add capability SYS_ADMIN"),
     denied("add-net-raw-on-init-denied", pod((p) => (init(p).securityContext.capabilities.add = ["CAP_NET_RAW"])), "container init-workspace must not add capability CAP_NET_RAW"),
+    allowed("cni-agent-listed-capabilities-allowed", cniPod()),
+    allowed("falco-listed-capabilities-allowed", falcoPod()),
+    denied("cni-agent-unlisted-capability-denied", cniPod((p) => agent(p).securityContext.capabilities.add.push("SYS_MODULE")), "container install-cni must not add capability SYS_MODULE"),
+    denied("cni-init-container-capability-denied", cniPod((p) => (init(p).securityContext.capabilities.add = ["NET_ADMIN"])), "container init-workspace must not add capability NET_ADMIN"),
+    denied("cni-labels-in-tenant-namespace-denied", cniPod(() => undefined, TENANT_NS), "container install-cni must not add capability", 3),
   ],
   seccomp: [
     compliant,
@@ -165,6 +205,9 @@ export const SUITES: Record<string, SuiteCase[]> = {
     denied("unset-denied", pod((p) => delete agent(p).securityContext.allowPrivilegeEscalation), "container agent must set allowPrivilegeEscalation: false"),
     denied("true-denied", pod((p) => (agent(p).securityContext.allowPrivilegeEscalation = true), PLATFORM_NS), "container agent must set allowPrivilegeEscalation: false"),
     denied("init-container-unset-denied", pod((p) => delete init(p).securityContext.allowPrivilegeEscalation), "container init-workspace must set allowPrivilegeEscalation"),
+    allowed("cni-agent-unset-allowed", cniPod()),
+    denied("cni-pod-other-container-denied", cniPod((p) => delete init(p).securityContext.allowPrivilegeEscalation), "container init-workspace must set allowPrivilegeEscalation"),
+    denied("cni-labels-in-falco-namespace-denied", cniPod(() => undefined, FALCO_NS), "container install-cni must set allowPrivilegeEscalation"),
   ],
   noautomounttoken: [
     compliant,

@@ -1,11 +1,14 @@
-import { admissionExemptions } from "../../components/admission/policies";
-import { Evidence, Exemption } from "../types";
+import { ExemptibleConstraint, NAMESPACE_EXEMPTIONS, catalogExemptions } from "../../components/admission/exemptions";
+import { Evidence } from "../types";
 
 const TESTS = "components/admission/policies.test.ts";
 const rego = (policy: string) => `components/admission/policies/${policy}/src.rego`;
-/** Constraints over all namespaces leave out the platform's own; each exemption says why. */
-const exemptions: Exemption[] = admissionExemptions();
+const EXEMPTIBLE: readonly string[] = ["hostisolation", "capabilities", "runasnonroot", "noprivilegeescalation"];
 
+/**
+ * Constraints over all namespaces leave out kube-system and gatekeeper-system, and the named host
+ * agents from the constraints they need only; each exemption says why.
+ */
 const gatekeeper = (control: string, policy: string, symbol: string, test: string, scoped = false): Evidence => ({
   control,
   enforcedBy: [
@@ -13,7 +16,9 @@ const gatekeeper = (control: string, policy: string, symbol: string, test: strin
     { kind: "gatekeeper", file: "components/admission/policies.ts", symbol: `name: "${policy}"` },
   ],
   provenBy: [{ file: TESTS, test }],
-  ...(scoped ? {} : { exemptions }),
+  ...(scoped
+    ? {}
+    : { exemptions: [...NAMESPACE_EXEMPTIONS, ...(EXEMPTIBLE.includes(policy) ? catalogExemptions(policy as ExemptibleConstraint) : [])] }),
 });
 
 /**
@@ -22,7 +27,20 @@ const gatekeeper = (control: string, policy: string, symbol: string, test: strin
  * namespaces labelled agent-platform.io/tenant, so no platform namespace is in their scope;
  * so does AUTH-02's, which holds the `auth-guard` container to a read-only root and no capabilities.
  */
+const EXEMPTIONS_TEST = "ISO-07 ISO-08 ISO-11 ISO-14 exempt only named host agents, from only the constraints they need, for only their containers and host paths";
+const SCOPE_TEST = "ADM-01 ADM-02 ADM-03 ADM-04 ADM-05 exclude only kube-system and gatekeeper-system wholesale; istio-ingress from nothing";
+const proof = (control: string, test: string, symbol: string, file = "components/admission/exemptions.ts"): Evidence => ({
+  control,
+  enforcedBy: [{ kind: "gatekeeper", file, symbol }],
+  provenBy: [{ file: TESTS, test }],
+});
+
 export const admissionEvidence: Evidence[] = [
+  ...["ADM-01", "ADM-02", "ADM-03", "ADM-04", "ADM-05"].map((c) => proof(c, SCOPE_TEST, "export const NAMESPACE_EXEMPTIONS")),
+  ...["ISO-07", "ISO-08", "ISO-11", "ISO-14"].map((c) => proof(c, EXEMPTIONS_TEST, "export const WORKLOAD_EXEMPTIONS")),
+  proof("ISO-14", "ISO-14 lets a host agent mount only its listed host paths, in its own namespace, never host namespaces or privileged", "allowed_host_path(review", "components/admission/policies/lib/exemptions.rego"),
+  proof("ISO-07", "ISO-07 lets a host agent's named container add only its listed capabilities, still dropping ALL", "added_capabilities(review", "components/admission/policies/lib/exemptions.rego"),
+  ...["ISO-11", "ISO-08"].map((c) => proof(c, "ISO-11 ISO-08 exempt a host agent's named container only, in its own namespace", "exempt_container(review", "components/admission/policies/lib/exemptions.rego")),
   gatekeeper("ADM-01", "requiredlabels", "must carry the labels", "ADM-01 requires app.kubernetes.io/name and part-of on Deployments and StatefulSets"),
   gatekeeper("ADM-02", "hostisolation", "must not be privileged", "ADM-02 denies privileged containers"),
   gatekeeper("ADM-03", "containerlimits", "must set a %v limit", "ADM-03 requires cpu and memory limits on every container, init containers included"),

@@ -3,6 +3,10 @@ package k8sagentrunasnonroot
 # ADM-04 / ISO-11: containers run as non-root, with one exception (docs/decisions/agents-run-as-root.md):
 # a pod in its own user namespace (hostUsers: false) under an allowed sandbox runtime may run as
 # root, because that root is neither host root nor even a host kernel user.
+# A platform agent that must read the node as root (Falco, the CNI node agent) is exempt for its
+# named containers only.
+import data.lib.exemptions
+
 spec := input.review.object.spec
 
 pod_context := object.get(spec, "securityContext", {})
@@ -30,5 +34,6 @@ violation contains {"msg": msg} if {
 	not root_allowed
 	some c in containers
 	not non_root(c)
+	not exemptions.exempt_container(input.review, input.parameters.exemptions, c.name)
 	msg := sprintf("container %v must set runAsNonRoot: true (root is allowed only with hostUsers: false and runtimeClassName in %v)", [c.name, input.parameters.rootAllowedRuntimeClasses])
 }
