@@ -1,5 +1,6 @@
 import { CONTROL_DEFINITIONS } from "./definitions";
 import { admissionEvidence } from "./evidence/admission";
+import { chartEvidence } from "./evidence/charts";
 import { clusterEvidence } from "./evidence/cluster";
 import { configEvidence } from "./evidence/config";
 import { meshEvidence } from "./evidence/mesh";
@@ -11,7 +12,7 @@ import { vaultEvidence } from "./evidence/vault";
 import { Control, Enforcement, Evidence, Layer } from "./types";
 
 /** Evidence from every part of the program; each component adds its own file here. */
-export const EVIDENCE: Evidence[] = [...configEvidence, ...clusterEvidence, ...meshEvidence, ...vaultEvidence, ...admissionEvidence, ...runtimeEvidence, ...tenantEvidence, ...monitoringEvidence, ...policyEvidence];
+export const EVIDENCE: Evidence[] = [...configEvidence, ...clusterEvidence, ...meshEvidence, ...vaultEvidence, ...admissionEvidence, ...chartEvidence, ...runtimeEvidence, ...tenantEvidence, ...monitoringEvidence, ...policyEvidence];
 
 const LAYER_OF: Record<Enforcement["kind"], Layer> = {
   component: "decl",

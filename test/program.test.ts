@@ -136,4 +136,15 @@ describe("monitoring as composed", () => {
       expect(run.findResource("kubernetes:core/v1:Secret", secret).inputs.stringData).toBe("[secret]");
     }
   });
+
+  it("ADM-01 runs the Vault and Secrets Operator charts through the part-of post-renderer; the operator's namespace is restricted", async () => {
+    const run = await runProgram({ stack: "prod" });
+    const releases = run.findResources("kubernetes:helm.sh/v3:Release").filter((r) => r.inputs.postrender);
+    expect(releases.map((r) => [r.name, r.inputs.postrender]).sort()).toEqual([
+      ["vault-release", "./components/shared/helm/label-part-of"],
+      ["vault-secrets-operator-release", "./components/shared/helm/label-part-of"],
+    ]);
+    const ns = run.findResource("kubernetes:core/v1:Namespace", "vault-secrets-operator-namespace").inputs.metadata.labels;
+    expect(ns["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+  });
 });

@@ -106,6 +106,9 @@ export class Gatekeeper extends pulumi.ComponentResource {
     for (const expansion of bundle.expansions) {
       new k8s.apiextensions.CustomResource(`${name}-${expansion.metadata.name}`, expansion as any, afterChart);
     }
+    for (const mutator of bundle.mutators) {
+      new k8s.apiextensions.CustomResource(`${name}-${mutator.metadata.name}`, mutator as any, afterChart);
+    }
     bundle.policies.forEach((policy, i) => {
       const template = new k8s.apiextensions.CustomResource(`${name}-template-${policy.name}`, bundle.templates[i] as any, afterChart);
       new k8s.apiextensions.CustomResource(`${name}-constraint-${policy.name}`, bundle.constraints[i] as any, {

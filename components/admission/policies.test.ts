@@ -29,7 +29,8 @@ const yamlStream = (objects: K8sObject[]) => objects.map((o) => stringify(o, { l
 /** `gator test` over the whole bundle and the given objects, as a later manifest check will run it. */
 function gatorTest(objects: K8sObject[], args = SUITE_ARGS) {
   const bundle = renderPolicyBundle(args);
-  const input = yamlStream([...bundle.templates, ...bundle.constraints, ...bundle.expansions, ...KNOWN_NAMESPACES.map(namespace), ...objects]);
+  const namespaces = [...KNOWN_NAMESPACES, "istio-ingress"].map(namespace);
+  const input = yamlStream([...bundle.templates, ...bundle.constraints, ...bundle.expansions, ...bundle.mutators, ...namespaces, ...objects]);
   return gator(["test", "-o", "json"], input);
 }
 
@@ -153,6 +154,25 @@ describe("Gatekeeper policy suites (gator v3.23.1)", () => {
     expect(JSON.parse(denied.stdout).map((v: any) => [v.constraint.metadata.name, v.enforcementAction])).toEqual([["disallowlatest", "deny"]]);
   });
 
+  it("ADM-05 judges the ingress gateway by the image the injector gives it, not the chart's `auto` placeholder", () => {
+    // The gateway chart's Deployment, as it renders: the injector replaces `auto` at pod creation.
+    const gateway = (ns: string) =>
+      workload("Deployment", pod((p) => {
+        delete p.spec.runtimeClassName;
+        p.spec.initContainers = [];
+        p.spec.containers = [{ ...agent(p), name: "istio-proxy", image: "auto" }];
+      }, ns));
+    const args = { ...SUITE_ARGS, latestTag: "deny" as const, allowedRegistries: ["docker.io", "ghcr.io"] };
+    const admitted = gatorTest([gateway("istio-ingress")], args);
+    expect([admitted.status, JSON.parse(admitted.stdout)]).toEqual([0, null]);
+    const elsewhere = gatorTest([gateway("platform-api")], args);
+    expect(elsewhere.status).toBe(1);
+    expect(JSON.parse(elsewhere.stdout).map((v: any) => v.constraint.metadata.name)).toEqual(["disallowlatest"]);
+    expect(renderPolicyBundle().mutators.map((m) => [m.kind, m.spec.match.source, m.spec.parameters.assign.value])).toEqual([
+      ["Assign", "Generated", "docker.io/istio/proxyv2:1.31.1"],
+    ]);
+  });
+
   it("ISO-07 requires dropping ALL or the dangerous capabilities and adds nothing beyond NET_BIND_SERVICE", () => {
     expect(verify("capabilities")).toEqual(expect.arrayContaining([
       "compliant-tenant-pod-allowed",
@@ -274,7 +294,7 @@ describe("Gatekeeper policy bundle", () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "gator-bundle-"));
     try {
       const files = writePolicyBundle(path.join(root, "policy"), { latestTag: "deny" });
-      expect(files.map((f) => path.basename(f))).toEqual(["templates.yaml", "constraints.yaml", "expansions.yaml"]);
+      expect(files.map((f) => path.basename(f))).toEqual(["templates.yaml", "constraints.yaml", "expansions.yaml", "mutators.yaml"]);
       const manifests = path.join(root, "manifests");
       fs.mkdirSync(manifests);
       const write = (name: string, objects: K8sObject[]) => fs.writeFileSync(path.join(manifests, name), yamlStream(objects));

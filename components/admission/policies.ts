@@ -7,7 +7,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Exemption } from "../../controls/types";
-import { MESH_TOKEN_AUDIENCE, SIDECAR_CONTAINER } from "../mesh/identities";
+import { ISTIO_PROXY_IMAGE } from "../mesh/defaults";
+import { INGRESS_NAMESPACE, MESH_TOKEN_AUDIENCE, SIDECAR_CONTAINER } from "../mesh/identities";
 import { SANDBOX_RUNTIME_CLASS, TENANT_LABEL } from "./defaults";
 import { EXEMPTIONS_SCHEMA, NAMESPACE_EXEMPTIONS, WORKLOAD_EXEMPTIONS, WorkloadExemption, exemptionsFor } from "./exemptions";
 
@@ -294,11 +295,39 @@ export function expansionTemplates(): Record<string, any>[] {
   ];
 }
 
+/**
+ * The Istio gateway chart's container image is the placeholder `auto`, which the sidecar injector
+ * replaces when the pod is created. Gatekeeper judges a Deployment by the pod its expansion
+ * generates, which no injector touches, so `auto` would fail ADM-05 and refuse the gateway. This
+ * mutator does to the generated pod what the injector does to the real one, and nothing else:
+ * source Generated never touches a stored object, and only `auto` in the gateway's namespace.
+ */
+export function expansionMutators(): Record<string, any>[] {
+  return [
+    {
+      apiVersion: "mutations.gatekeeper.sh/v1",
+      kind: "Assign",
+      metadata: { name: "gateway-injected-proxy-image" },
+      spec: {
+        applyTo: [{ groups: [""], kinds: ["Pod"], versions: ["v1"] }],
+        match: { source: "Generated", scope: "Namespaced", kinds: [{ apiGroups: [""], kinds: ["Pod"] }], namespaces: [INGRESS_NAMESPACE] },
+        location: `spec.containers[name:${SIDECAR_CONTAINER}].image`,
+        parameters: {
+          pathTests: [{ subPath: `spec.containers[name:${SIDECAR_CONTAINER}]`, condition: "MustExist" }],
+          assignIf: { in: ["auto"] },
+          assign: { value: ISTIO_PROXY_IMAGE },
+        },
+      },
+    },
+  ];
+}
+
 export interface PolicyBundle {
   policies: PolicyDefinition[];
   templates: Record<string, any>[];
   constraints: Record<string, any>[];
   expansions: Record<string, any>[];
+  mutators: Record<string, any>[];
 }
 
 /** Every Gatekeeper object of the platform for the given settings; pure apart from reading the Rego. */
@@ -310,5 +339,6 @@ export function renderPolicyBundle(input: PolicyBundleArgs = {}): PolicyBundle {
     templates: policies.map(constraintTemplate),
     constraints: policies.map((p) => constraint(p, args)),
     expansions: expansionTemplates(),
+    mutators: expansionMutators(),
   };
 }

@@ -58,6 +58,7 @@ export function writePolicyBundle(dir: string, args: PolicyBundleArgs = {}): str
     "templates.yaml": bundle.templates,
     "constraints.yaml": bundle.constraints,
     "expansions.yaml": bundle.expansions,
+    "mutators.yaml": bundle.mutators,
   };
   return Object.entries(files).map(([file, objects]) => {
     write(path.join(dir, file), objects);

@@ -10,6 +10,13 @@ export const ISTIO_CHART_REPO = "https://istio-release.storage.googleapis.com/ch
  * 1.28+ carries the gVisor iptables `comment` fix (istio/istio#57679) should a pod ever use capture.
  */
 export const ISTIO_VERSION = "1.31.1";
+/**
+ * Where Istio's images come from, for istiod, the CNI agent and every injected sidecar: set
+ * explicitly so the allowed-registries constraint holds whatever default a release ships with.
+ */
+export const ISTIO_HUB = "docker.io/istio";
+/** The sidecar image the injector puts into every meshed pod, the gateway's included. */
+export const ISTIO_PROXY_IMAGE = `${ISTIO_HUB}/proxyv2:${ISTIO_VERSION}`;
 
 export const CERT_MANAGER_CHART_REPO = "https://charts.jetstack.io";
 /** cert-manager keeps the `v` prefix in its chart versions; v1.21.0 panics on renewal policy `Disabled`. */
@@ -74,6 +81,15 @@ export const GATEWAY_RESOURCES = {
 export const ISTIOD_RESOURCES = {
   requests: { cpu: "500m", memory: "2Gi" },
   limits: { cpu: "2", memory: "4Gi" },
+} as const;
+
+/** ADM-03: the CNI node agent, and cert-manager's parts, whose charts set no limits. */
+export const CNI_RESOURCES = { requests: { cpu: "100m", memory: "100Mi" }, limits: { cpu: "500m", memory: "256Mi" } } as const;
+export const CERT_MANAGER_RESOURCES = {
+  controller: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+  webhook: { requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+  cainjector: { requests: { cpu: "20m", memory: "128Mi" }, limits: { cpu: "200m", memory: "512Mi" } },
+  startupapicheck: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
 } as const;
 
 /** Default size of every injected sidecar, agents' included (their quota must account for it). */

@@ -32,7 +32,7 @@ describe("Helm values", () => {
     });
   });
 
-  it("runs two istiod replicas with istio-cni, so no injected pod needs NET_ADMIN", () => {
+  it("ISO-06 runs two istiod replicas with istio-cni and a seccomp profile, from the pinned hub, so no injected pod needs NET_ADMIN", () => {
     expect(buildIstiodValues()).toEqual({
       pilot: {
         autoscaleMin: 2,
@@ -40,8 +40,10 @@ describe("Helm values", () => {
         resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } },
         topologySpreadConstraints: spread({ app: "istiod" }),
         cni: { enabled: true },
+        seccompProfile: { type: "RuntimeDefault" },
       },
       global: {
+        hub: "docker.io/istio",
         proxy: { resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } } },
         logAsJson: true,
       },
@@ -49,7 +51,7 @@ describe("Helm values", () => {
     });
   });
 
-  it("keeps the privileged CNI agent off the gVisor sandbox nodes", () => {
+  it("ADM-03 keeps the privileged CNI agent off the gVisor sandbox nodes, with limits, from the pinned hub", () => {
     expect(buildCniValues()).toEqual({
       affinity: {
         nodeAffinity: {
@@ -59,16 +61,22 @@ describe("Helm values", () => {
         },
       },
       seccompProfile: { type: "RuntimeDefault" },
+      global: { hub: "docker.io/istio" },
+      resources: { requests: { cpu: "100m", memory: "100Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
     });
   });
 
-  it("installs cert-manager with its CRDs, two replicas of each part and disruption budgets", () => {
+  it("ADM-01 ADM-03 installs cert-manager with its CRDs, two replicas of each part, disruption budgets, limits and part-of labels", () => {
     const pair = { replicaCount: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } };
+    const limits = (cpu: string, memory: string, reqCpu: string, reqMemory: string) => ({ requests: { cpu: reqCpu, memory: reqMemory }, limits: { cpu, memory } });
     expect(buildCertManagerValues({ "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/cm" })).toEqual({
       crds: { enabled: true, keep: true },
+      global: { commonLabels: { "app.kubernetes.io/part-of": "agent-platform" } },
       ...pair,
-      webhook: pair,
-      cainjector: pair,
+      resources: limits("500m", "512Mi", "50m", "128Mi"),
+      webhook: { ...pair, resources: limits("200m", "128Mi", "20m", "64Mi") },
+      cainjector: { ...pair, resources: limits("200m", "512Mi", "20m", "128Mi") },
+      startupapicheck: { resources: limits("100m", "64Mi", "10m", "32Mi") },
       serviceAccount: { create: true, annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/cm" } },
     });
   });

@@ -1,9 +1,13 @@
 import { SANDBOX_NODE_LABEL, SANDBOX_NODE_VALUE } from "../cluster/defaults";
+import { PROJECT } from "../../config/defaults";
 import {
+  CERT_MANAGER_RESOURCES,
+  CNI_RESOURCES,
   GATEWAY_REPLICAS,
   GATEWAY_RESOURCES,
   GATEWAY_SELECTOR,
   ISTIOD_RESOURCES,
+  ISTIO_HUB,
   PROXY_RESOURCES,
 } from "./defaults";
 import { GATEWAY_LISTENER_PORTS } from "./edge";
@@ -42,8 +46,10 @@ export interface IstiodValues {
     topologySpreadConstraints: TopologySpreadConstraint[];
     /** Sidecars of runc pods get their redirection from istio-cni, not a NET_ADMIN init container. */
     cni: { enabled: boolean };
+    /** The chart copies `pilot.*` to the top level (templates/zzy_descope_legacy.yaml). */
+    seccompProfile: { type: "RuntimeDefault" };
   };
-  global: { proxy: { resources: Resources }; logAsJson: boolean };
+  global: { hub: string; proxy: { resources: Resources }; logAsJson: boolean };
   meshConfig: { accessLogFile: string; accessLogEncoding: "JSON" | "TEXT" };
 }
 
@@ -56,8 +62,10 @@ export function buildIstiodValues(overrides?: HelmValues): IstiodValues {
       resources: ISTIOD_RESOURCES,
       topologySpreadConstraints: zoneAndNodeSpread({ app: "istiod" }),
       cni: { enabled: true },
+      // ISO-06: the discovery container has no profile otherwise.
+      seccompProfile: { type: "RuntimeDefault" },
     },
-    global: { proxy: { resources: PROXY_RESOURCES }, logAsJson: true },
+    global: { hub: ISTIO_HUB, proxy: { resources: PROXY_RESOURCES }, logAsJson: true },
     meshConfig: { accessLogFile: "/dev/stdout", accessLogEncoding: "JSON" },
   };
   return mergeValues(values as unknown as HelmValues, overrides) as unknown as IstiodValues;
@@ -73,6 +81,8 @@ export interface CniValues {
     };
   };
   seccompProfile: { type: "RuntimeDefault" };
+  global: { hub: string };
+  resources: Resources;
 }
 
 /**
@@ -90,6 +100,8 @@ export function buildCniValues(overrides?: HelmValues): CniValues {
       },
     },
     seccompProfile: { type: "RuntimeDefault" },
+    global: { hub: ISTIO_HUB },
+    resources: CNI_RESOURCES,
   };
   return mergeValues(values as unknown as HelmValues, overrides) as unknown as CniValues;
 }
@@ -153,10 +165,13 @@ export function buildGatewayValues(overrides?: HelmValues): GatewayValues {
 /** Values of the jetstack/cert-manager chart that this component sets. */
 export interface CertManagerValues {
   crds: { enabled: true; keep: true };
+  global: { commonLabels: Record<string, string> };
   replicaCount: number;
   podDisruptionBudget: { enabled: true; minAvailable: number };
-  webhook: { replicaCount: number; podDisruptionBudget: { enabled: true; minAvailable: number } };
-  cainjector: { replicaCount: number; podDisruptionBudget: { enabled: true; minAvailable: number } };
+  resources: Resources;
+  webhook: { replicaCount: number; podDisruptionBudget: { enabled: true; minAvailable: number }; resources: Resources };
+  cainjector: { replicaCount: number; podDisruptionBudget: { enabled: true; minAvailable: number }; resources: Resources };
+  startupapicheck: { resources: Resources };
   serviceAccount: { create: true; annotations: Record<string, string> };
 }
 
@@ -172,9 +187,13 @@ export function buildCertManagerValues(
   const pair = { replicaCount: 2, podDisruptionBudget: { enabled: true as const, minAvailable: 1 } };
   const values: CertManagerValues = {
     crds: { enabled: true, keep: true },
+    // ADM-01: the chart's workloads carry name but not part-of; commonLabels reach every object.
+    global: { commonLabels: { "app.kubernetes.io/part-of": PROJECT } },
     ...pair,
-    webhook: pair,
-    cainjector: pair,
+    resources: CERT_MANAGER_RESOURCES.controller,
+    webhook: { ...pair, resources: CERT_MANAGER_RESOURCES.webhook },
+    cainjector: { ...pair, resources: CERT_MANAGER_RESOURCES.cainjector },
+    startupapicheck: { resources: CERT_MANAGER_RESOURCES.startupapicheck },
     serviceAccount: { create: true, annotations: serviceAccountAnnotations },
   };
   return mergeValues(values as unknown as HelmValues, overrides) as unknown as CertManagerValues;

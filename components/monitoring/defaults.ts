@@ -63,3 +63,9 @@ export const ISTIOD_MONITORING_PORT = 15014;
 /** pilot-agent's merged-metrics port on every sidecar and gateway pod; excluded from inbound capture. */
 export const ISTIO_MERGED_METRICS_PORT = 15020;
 export const VAULT_API_PORT = 8200;
+
+/** ADM-03 for the chart's own workloads: each gets limits its upstream defaults leave out. */
+export const OPERATOR_RESOURCES: ResourceRequirements = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } };
+export const KUBE_STATE_METRICS_RESOURCES: ResourceRequirements = { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } };
+export const WEBHOOK_PATCH_RESOURCES: ResourceRequirements = { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } };
+export const CONFIG_RELOADER_RESOURCES: ResourceRequirements = { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } };

@@ -52,6 +52,17 @@ describe("kube-prometheus-stack values", () => {
     expect(values.alertmanager!.alertmanagerSpec!.storage!.volumeClaimTemplate.spec.storageClassName).toBe("io2-enc");
   });
 
+  it("ADM-03 gives every container the chart and its operator run a limit, the config reloaders included", () => {
+    const values = buildPrometheusValues();
+    const limits = (cpu: string, memory: string) => expect.objectContaining({ limits: { cpu, memory } });
+    expect([
+      values.prometheusOperator?.resources,
+      values.prometheusOperator?.admissionWebhooks?.patch?.resources,
+      values.prometheusOperator?.prometheusConfigReloader?.resources,
+      values["kube-state-metrics"]?.resources,
+    ]).toEqual([limits("500m", "512Mi"), limits("100m", "64Mi"), limits("100m", "64Mi"), limits("500m", "512Mi")]);
+  });
+
   it("turns off Grafana, node-exporter, the unreachable EKS control-plane jobs and their rules", () => {
     const values = buildPrometheusValues();
     expect(values.crds).toEqual({ enabled: true });

@@ -6,6 +6,10 @@
 import { mergeValues } from "../shared/values";
 import {
   ALERTMANAGER_RESOURCES,
+  CONFIG_RELOADER_RESOURCES,
+  KUBE_STATE_METRICS_RESOURCES,
+  OPERATOR_RESOURCES,
+  WEBHOOK_PATCH_RESOURCES,
   ALERTMANAGER_SECRETS_DIR,
   DEFAULT_ALERTMANAGER_STORAGE,
   DEFAULT_PROMETHEUS_STORAGE,
@@ -49,6 +53,13 @@ export interface KubePrometheusStackValues {
   grafana?: { enabled?: boolean; [key: string]: unknown };
   nodeExporter?: { enabled?: boolean; [key: string]: unknown };
   kubeStateMetrics?: { enabled?: boolean; [key: string]: unknown };
+  "kube-state-metrics"?: { resources?: ResourceRequirements; [key: string]: unknown };
+  prometheusOperator?: {
+    resources?: ResourceRequirements;
+    admissionWebhooks?: { patch?: { resources?: ResourceRequirements; [key: string]: unknown }; [key: string]: unknown };
+    prometheusConfigReloader?: { resources?: ResourceRequirements; [key: string]: unknown };
+    [key: string]: unknown;
+  };
   kubeControllerManager?: { enabled?: boolean; [key: string]: unknown };
   kubeScheduler?: { enabled?: boolean; [key: string]: unknown };
   kubeEtcd?: { enabled?: boolean; [key: string]: unknown };
@@ -216,6 +227,14 @@ export function buildPrometheusValues(input: PrometheusValuesInput = {}): KubePr
     nodeExporter: { enabled: false },
     // The Falco and Gatekeeper availability rules read kube_daemonset_* / kube_deployment_*.
     kubeStateMetrics: { enabled: true },
+    // ADM-03: every container of the chart, and those the operator adds to Prometheus and
+    // Alertmanager (config reloaders; the chart's default limit 0 means none), has limits.
+    "kube-state-metrics": { resources: KUBE_STATE_METRICS_RESOURCES },
+    prometheusOperator: {
+      resources: OPERATOR_RESOURCES,
+      admissionWebhooks: { patch: { resources: WEBHOOK_PATCH_RESOURCES } },
+      prometheusConfigReloader: { resources: CONFIG_RELOADER_RESOURCES },
+    },
     kubeControllerManager: { enabled: false },
     kubeScheduler: { enabled: false },
     kubeEtcd: { enabled: false },

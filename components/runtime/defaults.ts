@@ -17,6 +17,19 @@ export const SANDBOX_TAINT_KEY = "agent-platform.io/sandbox";
 export const SANDBOX_NODE_LABEL = "agent-platform.io/sandbox";
 export const SANDBOX_NODE_VALUE = "gvisor";
 
+/** EKS nodes (AL2023) run containerd; Falco's container plugin reads this one socket only. */
+export const CONTAINERD_SOCKET = "/run/containerd/containerd.sock";
+
+/** modern_ebpf's least-privileged capability set (the Falco chart's leastPrivileged mode). */
+export const FALCO_CAPABILITIES = ["BPF", "SYS_RESOURCE", "PERFMON", "SYS_PTRACE"] as const;
+
+/** ADM-03 for the chart's sidecars and falcosidekick, which it leaves without limits. */
+export const FALCOCTL_RESOURCES = { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "128Mi" } } as const;
+export const SIDEKICK_RESOURCES = { requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } } as const;
+/** The falcoctl image's non-root user, and falcosidekick's (its Dockerfile's USER). */
+export const FALCOCTL_UID = 65532;
+export const SIDEKICK_UID = 1234;
+
 /** Falco's webserver serves /metrics here; falcosidekick serves its own on its listen port. */
 export const FALCO_METRICS_PORT = 8765;
 export const SIDEKICK_PORT = 2801;

@@ -108,6 +108,40 @@ describe("Falco component", () => {
     expect(alerts[1].expr).toContain('deployment="falco-falcosidekick"');
   });
 
+  it("ADM-03 ISO-06 ISO-07 ISO-08 hold Falco's sidecars and falcosidekick to every rule, and Falco to all but its host access", () => {
+    const values = falcoValues();
+    // Falco itself: ALL dropped, then only modern eBPF's capabilities; it stays root (exempted).
+    expect(values.containerSecurityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      seccompProfile: { type: "RuntimeDefault" },
+      capabilities: { drop: ["ALL"], add: ["BPF", "SYS_RESOURCE", "PERFMON", "SYS_PTRACE"] },
+    });
+    // One runtime socket mounted from the host: the one the exemption lists.
+    expect(values.collectors?.containerEngine?.engines).toEqual({
+      docker: { enabled: false },
+      podman: { enabled: false },
+      containerd: { enabled: false },
+      cri: { enabled: true, sockets: ["/run/containerd/containerd.sock"] },
+    });
+    const falcoctl = {
+      resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"] },
+        seccompProfile: { type: "RuntimeDefault" },
+        runAsNonRoot: true,
+        runAsUser: 65532,
+        runAsGroup: 65532,
+      },
+    };
+    expect(values.falcoctl).toEqual({ artifact: { install: falcoctl, follow: falcoctl } });
+    expect(values.falcosidekick).toMatchObject({
+      resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+      podSecurityContext: { runAsNonRoot: true, runAsUser: 1234, fsGroup: 1234, seccompProfile: { type: "RuntimeDefault" } },
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
+    });
+  });
+
   it("merges caller values last, and leaves out what the caller turns off", async () => {
     const merged = falcoValues({ rules: "[]", overrides: { driver: { kind: "kmod" }, metrics: { interval: "1m" } } });
     expect(merged.driver).toEqual({ kind: "kmod", modernEbpf: { leastPrivileged: true } });

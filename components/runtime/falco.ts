@@ -11,12 +11,18 @@ import { platformNamespace } from "../shared/namespace";
 import { ALERT_WEBHOOK_KEY, alertWebhookSecret } from "../shared/secrets";
 import {
   AGENT_RULES_NAME,
+  CONTAINERD_SOCKET,
+  FALCOCTL_RESOURCES,
+  FALCOCTL_UID,
+  FALCO_CAPABILITIES,
   FALCO_CHART,
   FALCO_METRICS_PORT,
   FALCO_NAMESPACE,
   FALCO_RELEASE,
   SANDBOX_TAINT_KEY,
   SIDEKICK_PORT,
+  SIDEKICK_RESOURCES,
+  SIDEKICK_UID,
 } from "./defaults";
 import { falcoAlertRules } from "./monitoring";
 import { agentRulesYaml } from "./rules";
@@ -34,6 +40,10 @@ interface Toleration {
 /** The Falco chart values this component sets (chart 9.1.1 key names); others pass through. */
 export interface FalcoValues {
   driver?: { kind?: string; modernEbpf?: { leastPrivileged?: boolean } };
+  /** Replaces the chart's computed container securityContext. */
+  containerSecurityContext?: Record<string, unknown>;
+  collectors?: { containerEngine?: { engines?: Record<string, { enabled?: boolean; sockets?: string[] }> }; [key: string]: unknown };
+  falcoctl?: { artifact?: Record<"install" | "follow", { resources?: unknown; securityContext?: unknown }>; [key: string]: unknown };
   tolerations?: Toleration[];
   podAnnotations?: Record<string, string>;
   customRules?: Record<string, string>;
@@ -108,6 +118,10 @@ export function sidekickValues(alert: AlertOutput | undefined, serviceMonitor: b
   return {
     enabled: true,
     config,
+    // ADM-03, ISO-06..08: the Deployment meets "restricted" once limits and contexts are set.
+    resources: SIDEKICK_RESOURCES,
+    podSecurityContext: { runAsNonRoot: true, runAsUser: SIDEKICK_UID, fsGroup: SIDEKICK_UID, seccompProfile: { type: "RuntimeDefault" } },
+    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
     ...(serviceMonitor
       ? { serviceMonitor: { enabled: true, additionalLabels: labels } }
       : { podAnnotations: scrapeAnnotations(SIDEKICK_PORT) }),
@@ -123,6 +137,20 @@ export interface HostValuesInput {
   overrides?: FalcoValues;
 }
 
+function falcoctlContainer() {
+  return {
+    resources: FALCOCTL_RESOURCES,
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
+      runAsNonRoot: true,
+      runAsUser: FALCOCTL_UID,
+      runAsGroup: FALCOCTL_UID,
+    },
+  };
+}
+
 /** Values of the host release: every node, sandbox nodes included. */
 export function falcoValues(input: HostValuesInput = {}): FalcoValues {
   const serviceMonitor = input.serviceMonitor ?? false;
@@ -130,6 +158,28 @@ export function falcoValues(input: HostValuesInput = {}): FalcoValues {
     // modern_ebpf needs no kernel headers or module build; AL2023 kernels ship BTF. Least
     // privilege swaps `privileged` for BPF, PERFMON, SYS_RESOURCE and SYS_PTRACE.
     driver: { kind: "modern_ebpf", modernEbpf: { leastPrivileged: true } },
+    // The same capabilities the chart's least-privileged mode grants, but with ALL dropped first,
+    // no escalation and RuntimeDefault seccomp (containerd's profile allows bpf and
+    // perf_event_open to holders of CAP_BPF and CAP_PERFMON). Falco still runs as root, exempt
+    // from runasnonroot and from hostisolation for its listed paths (admission/exemptions.ts).
+    containerSecurityContext: {
+      allowPrivilegeEscalation: false,
+      seccompProfile: { type: "RuntimeDefault" },
+      capabilities: { drop: ["ALL"], add: [...FALCO_CAPABILITIES] },
+    },
+    // One container runtime socket from the host instead of six (docker, podman, cri-o, ...).
+    collectors: {
+      containerEngine: {
+        engines: {
+          docker: { enabled: false },
+          podman: { enabled: false },
+          containerd: { enabled: false },
+          cri: { enabled: true, sockets: [CONTAINERD_SOCKET] },
+        },
+      },
+    },
+    // The artifact sidecars only fetch rules into emptyDirs: non-root and held to every rule.
+    falcoctl: { artifact: { install: falcoctlContainer(), follow: falcoctlContainer() } },
     tolerations: falcoTolerations(input.taintKey),
     customRules: { [AGENT_RULES_NAME]: input.rules ?? agentRulesYaml() },
     // The stock rules load first; with the chart's `first`, their matches (NOTICE "Terminal shell

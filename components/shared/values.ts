@@ -18,3 +18,10 @@ export function mergeValues<T extends object>(base: T, overrides?: object): T {
   }
   return out as T;
 }
+
+/**
+ * The post-renderer that labels a chart's Deployments and StatefulSets `app.kubernetes.io/part-of`
+ * when its templates hard-code their labels (ADM-01). Relative to the project root, where
+ * `pulumi` runs the program and its providers, so the path in state is the same on every machine.
+ */
+export const PART_OF_POSTRENDER = "./components/shared/helm/label-part-of";

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { PART_OF_POSTRENDER } from "../shared/values";
 import { standardLabels } from "../shared/labels";
 import { platformNamespace } from "../shared/namespace";
 import {
@@ -109,6 +110,8 @@ export class VaultCluster extends pulumi.ComponentResource {
         repositoryOpts: { repo: VAULT_HELM_REPO },
         namespace: VAULT_NAMESPACE,
         values,
+        // The chart's StatefulSet labels are fixed in its template; ADM-01 needs part-of.
+        postrender: PART_OF_POSTRENDER,
         // A new Vault stays unready (sealed, uninitialised) until an operator runs `vault operator
         // init`; waiting would time out every first install. See docs/decisions/vault-bootstrap.md.
         skipAwait: true,

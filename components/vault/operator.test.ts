@@ -4,7 +4,7 @@ import { agentPolicy } from "./policies";
 import { policyPaths, renderTemplate, vaultPathMatches } from "./testing";
 
 describe("vault secrets operator", () => {
-  it("connects to the Vault service over TLS, trusting the internal CA", () => {
+  it("ISO-06 ISO-07 ISO-08 connects to the Vault service over TLS, trusting the internal CA; the operator's pods meet restricted", () => {
     expect(buildVaultConnection()).toEqual({
       apiVersion: "secrets.hashicorp.com/v1beta1",
       kind: "VaultConnection",
@@ -20,7 +20,14 @@ describe("vault secrets operator", () => {
       },
       spec: { address: "https://vault-active.vault.svc:8200", caCertSecretRef: "vault-server-tls", skipTLSVerify: false },
     });
-    expect(buildOperatorValues()).toEqual({ defaultVaultConnection: { enabled: false }, defaultAuthMethod: { enabled: false } });
+    expect(buildOperatorValues()).toEqual({
+      defaultVaultConnection: { enabled: false },
+      defaultAuthMethod: { enabled: false },
+      controller: {
+        podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+      },
+    });
   });
 
   it("SEC-05 the AI key syncs into the tenant namespace as ai-provider-key, read with that agent's own role and policy", () => {

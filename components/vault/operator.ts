@@ -12,7 +12,7 @@ import {
   VSO_CHART_VERSION,
   VSO_NAMESPACE,
 } from "./defaults";
-import { mergeValues } from "../shared/values";
+import { PART_OF_POSTRENDER, mergeValues } from "../shared/values";
 import type { Manifest } from "./tls";
 
 const VSO_API = "secrets.hashicorp.com/v1beta1";
@@ -95,6 +95,12 @@ export function buildOperatorValues(values: Record<string, unknown> = {}): Recor
     // without an explicit VaultAuth fall back to some shared identity.
     defaultVaultConnection: { enabled: false },
     defaultAuthMethod: { enabled: false },
+    // The operator reads every tenant's key: its manager, its kube-rbac-proxy and its hook Jobs
+    // meet Pod Security "restricted" and every constraint (the chart only forbids escalation).
+    controller: {
+      podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+    },
   };
   return mergeValues(computed, values);
 }
@@ -115,8 +121,8 @@ export class VaultSecretsOperator extends pulumi.ComponentResource {
   constructor(name: string, args: VaultSecretsOperatorArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("agent-platform:vault:VaultSecretsOperator", name, {}, opts);
     const parent = { parent: this };
-    // Baseline until the chart's pod security contexts are checked against restricted.
-    const namespace = platformNamespace(VSO_NAMESPACE, { podSecurity: "baseline" }, parent);
+    // The operator's pods meet "restricted" with the security contexts its values set.
+    const namespace = platformNamespace(VSO_NAMESPACE, { podSecurity: "restricted" }, parent);
     this.release = new k8s.helm.v3.Release(
       `${name}-release`,
       {
@@ -126,6 +132,8 @@ export class VaultSecretsOperator extends pulumi.ComponentResource {
         repositoryOpts: { repo: VAULT_HELM_REPO },
         namespace: VSO_NAMESPACE,
         values: buildOperatorValues(args.values),
+        // The chart labels only the pod template; ADM-01 needs part-of on the Deployment.
+        postrender: PART_OF_POSTRENDER,
       },
       { ...parent, dependsOn: [namespace] },
     );

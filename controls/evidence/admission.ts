@@ -38,6 +38,7 @@ const proof = (control: string, test: string, symbol: string, file = "components
 export const admissionEvidence: Evidence[] = [
   ...["ADM-01", "ADM-02", "ADM-03", "ADM-04", "ADM-05"].map((c) => proof(c, SCOPE_TEST, "export const NAMESPACE_EXEMPTIONS")),
   ...["ISO-07", "ISO-08", "ISO-11", "ISO-14"].map((c) => proof(c, EXEMPTIONS_TEST, "export const WORKLOAD_EXEMPTIONS")),
+  proof("ADM-05", "ADM-05 judges the ingress gateway by the image the injector gives it, not the chart's `auto` placeholder", "export function expansionMutators", "components/admission/policies.ts"),
   proof("ISO-14", "ISO-14 lets a host agent mount only its listed host paths, in its own namespace, never host namespaces or privileged", "allowed_host_path(review", "components/admission/policies/lib/exemptions.rego"),
   proof("ISO-07", "ISO-07 lets a host agent's named container add only its listed capabilities, still dropping ALL", "added_capabilities(review", "components/admission/policies/lib/exemptions.rego"),
   ...["ISO-11", "ISO-08"].map((c) => proof(c, "ISO-11 ISO-08 exempt a host agent's named container only, in its own namespace", "exempt_container(review", "components/admission/policies/lib/exemptions.rego")),
