@@ -182,7 +182,8 @@ describe("stack configuration", () => {
   });
 
   it("CLU-06 refuses a platform stack whose detections and alerts would reach no one", () => {
-    const { alertWebhookUrl: _dropped, ...raw } = valid();
+    const raw: Record<string, unknown> = valid();
+    delete raw.alertWebhookUrl;
     const problem =
       "agent-platform:alertWebhookUrl: is required when the stack holds the platform (stackRole all or platform): without it detections and alerts reach no one; set it with `pulumi config set --secret alertWebhookUrl <https URL>` (got nothing)";
     expect(problemsOf(raw)).toEqual([problem]);
