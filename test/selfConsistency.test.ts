@@ -3,8 +3,10 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { gator } from "../components/admission/gator";
+import { PodVerdict, proveAdmission } from "../components/admission/proof";
+import { ISTIO_VERSION } from "../components/mesh/defaults";
 import { renderManifests } from "../scripts/plan/manifests";
-import { runProgram } from "./harness/run";
+import { ProgramRun, runProgram } from "./harness/run";
 
 interface Violation {
   constraint?: { metadata?: { name?: string } };
@@ -78,5 +80,100 @@ describe("the program's workloads against its own admission policies (gator test
     const { status, violations } = await judge([unsandboxed]);
     expect(status).toBe(1);
     expect(violations.map((v) => v.constraint?.metadata?.name)).toEqual(["requireruntimeclass"]);
+  });
+});
+
+/** The prod stack's manifests in a directory, with extra objects beside them. */
+function writeManifests(run: ProgramRun, extra: Record<string, unknown>[] = []): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "admitted-"));
+  for (const [file, text] of renderManifests(run.resources)) fs.writeFileSync(path.join(dir, file), text);
+  if (extra.length > 0) fs.writeFileSync(path.join(dir, "zz-extra.yaml"), extra.map((o) => stringify(o)).join("---\n"));
+  return dir;
+}
+
+/** The proof as the cluster runs it: mutation (Istio's injector included), defaults, then validation. */
+function prove(run: ProgramRun, extra: Record<string, unknown>[] = []): PodVerdict[] {
+  const dir = writeManifests(run, extra);
+  try {
+    const istiodValues = run.findResource("kubernetes:helm.sh/v3:Release", "mesh-istiod").inputs.values;
+    const kubernetesVersion = run.findResource("aws:eks/cluster:Cluster", "cluster-eks").inputs.version;
+    return proveAdmission([dir], { istiodValues, istioVersion: ISTIO_VERSION, kubernetesVersion });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The tenant-acme agent StatefulSet, renamed and changed by `edit`, as a would-be workload. */
+function agentVariant(run: ProgramRun, name: string, edit: (spec: any) => void): Record<string, unknown> {
+  const declared = run.findResource("kubernetes:apps/v1:StatefulSet", "tenant-acme-agent").inputs;
+  const copy = JSON.parse(JSON.stringify(declared));
+  copy.metadata.name = name;
+  copy.spec.serviceName = name;
+  edit(copy.spec.template.spec);
+  return copy;
+}
+
+describe("the pods the cluster would admit, as it mutates them first (admission-chain, gator, Pod Security)", () => {
+  let run: ProgramRun;
+  beforeAll(async () => {
+    run = await runProgram({ stack: "prod" });
+  });
+
+  it("ISO-09 admits every pod the prod stack's workloads create, as Istio injects it, under the constraints and Pod Security", () => {
+    const verdicts = prove(run);
+    expect(verdicts.filter((v) => v.refusals.length > 0).map((v) => [v.source, v.refusals])).toEqual([]);
+    expect(verdicts.map((v) => [v.source, v.injected])).toEqual([
+      ["DaemonSet falco/gvisor-monitor", false],
+      ["Deployment platform-api/platform-api", true],
+      ["Deployment tenant-acme/egress-proxy", false],
+      ["StatefulSet tenant-acme/agent", true],
+      ["Deployment tenant-globex/egress-proxy", false],
+      ["StatefulSet tenant-globex/agent", true],
+      ["Deployment tenant-initech/egress-proxy", false],
+      ["StatefulSet tenant-initech/agent", true],
+      ["CronJob vault/vault-snapshot", false],
+    ]);
+    // What the injector added and the constraints now admit: the sidecar and its mesh token.
+    const agent = verdicts.find((v) => v.source === "StatefulSet tenant-acme/agent")!.admitted.spec;
+    const token = agent.volumes.find((v: any) => v.name === "istio-token");
+    expect(token.projected.sources[0].serviceAccountToken.audience).toBe("istio-ca");
+    const sidecars = [...(agent.initContainers ?? []), ...agent.containers].filter((c: any) => c.name === "istio-proxy");
+    expect(sidecars.map((c: any) => c.volumeMounts.some((m: any) => m.name === "istio-token"))).toEqual([true]);
+  });
+
+  it("ISO-09 ISO-10 ISO-11 still refuses, after injection, a projected API token, a root container and a missing RuntimeClass", () => {
+    const variants = [
+      agentVariant(run, "api-token", (spec) => {
+        spec.volumes.push({ name: "kube-api", projected: { sources: [{ serviceAccountToken: { path: "token" } }] } });
+        spec.containers[0].volumeMounts.push({ name: "kube-api", mountPath: "/var/run/kube-api" });
+      }),
+      agentVariant(run, "as-root", (spec) => {
+        spec.securityContext.runAsUser = 0;
+        spec.containers[0].securityContext.runAsNonRoot = false;
+      }),
+      agentVariant(run, "no-sandbox", (spec) => delete spec.runtimeClassName),
+    ];
+    const verdicts = prove(run, variants).filter((v) => v.source.startsWith("StatefulSet tenant-acme/") && v.source !== "StatefulSet tenant-acme/agent");
+    // ISO-04 as well: the tenant's quota fits its own two pods exactly, so a third is refused too.
+    for (const v of verdicts) expect(v.refusals.filter((r) => r.startsWith("ResourceQuota (validate): "))).toHaveLength(1);
+    const refusals = Object.fromEntries(verdicts.map((v) => [v.source, v.refusals.filter((r) => !r.startsWith("ResourceQuota"))]));
+    expect(Object.keys(refusals).sort()).toEqual([
+      "StatefulSet tenant-acme/api-token",
+      "StatefulSet tenant-acme/as-root",
+      "StatefulSet tenant-acme/no-sandbox",
+    ]);
+    expect(refusals["StatefulSet tenant-acme/api-token"]).toEqual([
+      "gatekeeper noautomounttoken: container gateway must not mount the service account token volume kube-api (only [\"istio-proxy\"] may)",
+      "gatekeeper noautomounttoken: volume kube-api must not project a service account token for the Kubernetes API (no audience)",
+    ]);
+    expect(refusals["StatefulSet tenant-acme/as-root"]).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^PodSecurity restricted:v1\.35: runAsNonRoot != true: /),
+        expect.stringMatching(/^gatekeeper runasnonroot: container gateway must set runAsNonRoot: true/),
+      ]),
+    );
+    expect(refusals["StatefulSet tenant-acme/no-sandbox"]).toEqual([
+      'gatekeeper requireruntimeclass: pod api-token-0 must set runtimeClassName to one of ["gvisor"], got ',
+    ].map((m) => m.replace("api-token-0", "no-sandbox-0")));
   });
 });

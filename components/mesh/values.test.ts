@@ -44,7 +44,10 @@ describe("Helm values", () => {
       },
       global: {
         hub: "docker.io/istio",
-        proxy: { resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } } },
+        proxy: {
+          resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+          seccompProfile: { type: "RuntimeDefault" },
+        },
         logAsJson: true,
       },
       meshConfig: { accessLogFile: "/dev/stdout", accessLogEncoding: "JSON" },

@@ -49,7 +49,7 @@ export interface IstiodValues {
     /** The chart copies `pilot.*` to the top level (templates/zzy_descope_legacy.yaml). */
     seccompProfile: { type: "RuntimeDefault" };
   };
-  global: { hub: string; proxy: { resources: Resources }; logAsJson: boolean };
+  global: { hub: string; proxy: { resources: Resources; seccompProfile: { type: "RuntimeDefault" } }; logAsJson: boolean };
   meshConfig: { accessLogFile: string; accessLogEncoding: "JSON" | "TEXT" };
 }
 
@@ -65,7 +65,9 @@ export function buildIstiodValues(overrides?: HelmValues): IstiodValues {
       // ISO-06: the discovery container has no profile otherwise.
       seccompProfile: { type: "RuntimeDefault" },
     },
-    global: { hub: ISTIO_HUB, proxy: { resources: PROXY_RESOURCES }, logAsJson: true },
+    // ISO-06 on the injected containers themselves (the injection template's
+    // global.proxy.seccompProfile), not only through a pod-level profile a chart may not set.
+    global: { hub: ISTIO_HUB, proxy: { resources: PROXY_RESOURCES, seccompProfile: { type: "RuntimeDefault" } }, logAsJson: true },
     meshConfig: { accessLogFile: "/dev/stdout", accessLogEncoding: "JSON" },
   };
   return mergeValues(values as unknown as HelmValues, overrides) as unknown as IstiodValues;
