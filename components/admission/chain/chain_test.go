@@ -330,3 +330,61 @@ func splitDocs(t *testing.T, data []byte) map[string]map[string]any {
 	}
 	return out
 }
+
+func TestEveryWorkloadKindAndTheQuota(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run([]string{"admit", "-f", "testdata/kinds", "--istiod-values", "testdata/istiod-values.json",
+		"--istio-version", "1.31.1", "--kubernetes-version", "1.35"}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	r := &Report{}
+	if err := json.Unmarshal(out.Bytes(), r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Pods) != 5 {
+		t.Fatalf("%d pods, want 5", len(r.Pods))
+	}
+	for _, p := range r.Pods {
+		if p.Injected || p.PodSecurity.Level != "privileged" || !p.PodSecurity.Allowed {
+			t.Errorf("%s: injected %v, pod security %+v", p.Source.Name, p.Injected, p.PodSecurity)
+		}
+	}
+
+	_, bare := podOf(t, r, "Pod", "bare")
+	if bare.Spec.Priority == nil || *bare.Spec.Priority != 1000 {
+		t.Errorf("Priority plugin: priority %v, want 1000", bare.Spec.Priority)
+	}
+	if bare.Status.QOSClass != corev1.PodQOSBestEffort || bare.Status.Phase != corev1.PodPending {
+		t.Errorf("PrepareForCreate: status %+v", bare.Status)
+	}
+
+	_, ds := podOf(t, r, "DaemonSet", "ds")
+	if ds.Labels["pod-template-generation"] != "1" || ds.Labels["controller-revision-hash"] == "" {
+		t.Errorf("DaemonSet pod labels %v", ds.Labels)
+	}
+	daemonToleration := false
+	for _, tol := range ds.Spec.Tolerations {
+		daemonToleration = daemonToleration || (tol.Key == "node.kubernetes.io/unschedulable" && tol.Effect == corev1.TaintEffectNoSchedule)
+	}
+	if !daemonToleration {
+		t.Errorf("DaemonSet pod lacks the daemon tolerations: %v", ds.Spec.Tolerations)
+	}
+
+	_, job := podOf(t, r, "Job", "job")
+	if job.Labels["batch.kubernetes.io/job-name"] != "job" || !slices.Contains(job.Finalizers, "batch.kubernetes.io/job-tracking") {
+		t.Errorf("Job pod labels %v, finalizers %v", job.Labels, job.Finalizers)
+	}
+	_, cron := podOf(t, r, "CronJob", "cron")
+	if cron.Labels["batch.kubernetes.io/job-name"] != "cron-29453760" || cron.OwnerReferences[0].Name != "cron-29453760" {
+		t.Errorf("CronJob pod labels %v, owners %v", cron.Labels, cron.OwnerReferences)
+	}
+
+	// Report order: CronJob, DaemonSet, Job, Pod, ReplicaSet; the quota admits four.
+	for i, p := range r.Pods {
+		s := step(&p, "ResourceQuota", "validate")
+		refused := s != nil && !s.Allowed && strings.Contains(s.Error, "exceeded quota: four-pods")
+		if refused != (i == 4) {
+			t.Errorf("%s %s: ResourceQuota %+v", p.Source.Kind, p.Source.Name, s)
+		}
+	}
+}
