@@ -1,8 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/url"
 	"sort"
+	"sync"
+
+	"go.uber.org/zap"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -28,13 +33,52 @@ type AdmitOptions struct {
 // systemNamespaces are created by kube-apiserver itself on every cluster.
 var systemNamespaces = []string{"default", "kube-system", "kube-public", "kube-node-lease"}
 
+// istiodWarnings collects what istiod logs at warning level and above while it injects a pod.
+var istiodWarnings = &logLines{}
+
 func init() {
-	// istio logs to stdout by default, where the report goes.
+	// istio logs to stdout by default, where the report goes: its log goes to stderr, and its
+	// warnings into the report too.
+	if err := zap.RegisterSink("admission-chain", func(*url.URL) (zap.Sink, error) { return istiodWarnings, nil }); err != nil {
+		panic(err)
+	}
 	o := istiolog.DefaultOptions()
-	o.OutputPaths = []string{"stderr"}
+	o.OutputPaths = []string{"stderr", "admission-chain://istiod"}
 	o.ErrorOutputPaths = []string{"stderr"}
+	o.JSONEncoding = true
 	o.SetDefaultOutputLevel(istiolog.OverrideScopeName, istiolog.WarnLevel)
 	_ = istiolog.Configure(o)
+}
+
+// logLines is a zap sink that keeps the messages of istio's JSON log lines.
+type logLines struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *logLines) Write(p []byte) (int, error) {
+	var entry struct {
+		Level string `json:"level"`
+		Msg   string `json:"msg"`
+	}
+	if json.Unmarshal(p, &entry) == nil && entry.Msg != "" {
+		l.mu.Lock()
+		l.lines = append(l.lines, entry.Level+": "+entry.Msg)
+		l.mu.Unlock()
+	}
+	return len(p), nil
+}
+
+func (l *logLines) Sync() error  { return nil }
+func (l *logLines) Close() error { return nil }
+
+// drain returns the lines logged since the last drain.
+func (l *logLines) drain() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := l.lines
+	l.lines = nil
+	return out
 }
 
 // Admit runs every pod of the manifests through the admission chain.
@@ -120,8 +164,12 @@ func Admit(opts AdmitOptions) (*Report, error) {
 	if len(in.ResourceQuotas) > 0 {
 		warn("ResourceQuota: each namespace's quotas start with nothing used and are charged one pod per workload, in the order of the report")
 	}
+	istiodWarnings.drain()
 	for _, p := range pods {
 		res, err := chain.Admit(p.Pod, p.Requester)
+		for _, line := range istiodWarnings.drain() {
+			warn("%s %s/%s: istiod %s", p.Source.Kind, p.Source.Namespace, p.Source.Name, line)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s %s/%s: %w", p.Source.Kind, p.Source.Namespace, p.Source.Name, err)
 		}

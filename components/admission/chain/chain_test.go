@@ -149,6 +149,10 @@ func TestAgentPodIsInjectedWithIstioProxyAndIstioToken(t *testing.T) {
 			t.Errorf("%s %s refused the agent pod: %s", s.Plugin, s.Phase, s.Error)
 		}
 	}
+	// istiod's own warnings reach the report.
+	if !slices.ContainsFunc(r.Warnings, func(w string) bool { return strings.HasPrefix(w, "StatefulSet tenant-acme/agent: istiod warn: ") }) {
+		t.Errorf("istiod's DNSPolicy warning for the agent is not in the report: %v", r.Warnings)
+	}
 	t.Logf("agent pod: init containers %v, containers %v, volumes %v", names(pod.Spec.InitContainers), names(pod.Spec.Containers), volumeNames(pod))
 	sc, _ := json.Marshal(proxy.SecurityContext)
 	t.Logf("istio-proxy securityContext: %s", sc)
