@@ -8,10 +8,12 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/apiserver/pkg/admission"
 	genericinitializer "k8s.io/apiserver/pkg/admission/initializer"
 	"k8s.io/apiserver/pkg/admission/plugin/namespace/lifecycle"
@@ -91,6 +93,8 @@ type AdmissionStep struct {
 // hold the cluster objects from the manifests.
 type Chain struct {
 	handler  admission.Interface
+	client   *fake.Clientset
+	factory  informers.SharedInformerFactory
 	objects  admission.ObjectInterfaces
 	injector *Injector
 	stop     chan struct{}
@@ -124,6 +128,8 @@ func NewChain(in *Inputs, rendered *RenderedIstiod, injector *Injector, kv KubeV
 	factory := informers.NewSharedInformerFactory(client, 0)
 
 	c := &Chain{
+		client:   client,
+		factory:  factory,
 		objects:  admission.NewObjectInterfacesFromScheme(legacyscheme.Scheme),
 		injector: injector,
 		stop:     make(chan struct{}),
@@ -241,6 +247,9 @@ func (c *Chain) Admit(v1pod *corev1.Pod, requester user.Info) (*PodResult, error
 	if v, ok := c.handler.(admission.ValidationInterface); ok && v.Handles(admission.Create) {
 		_ = v.Validate(ctx, vattrs, c.objects)
 	}
+	if err := c.waitForQuotaStatus(); err != nil {
+		return nil, err
+	}
 
 	out := &corev1.Pod{}
 	if err := legacyscheme.Scheme.Convert(pod, out, nil); err != nil {
@@ -249,6 +258,29 @@ func (c *Chain) Admit(v1pod *corev1.Pod, requester user.Info) (*PodResult, error
 	out.TypeMeta = metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"}
 	res.Pod = out
 	return res, nil
+}
+
+// waitForQuotaStatus waits until the informer the ResourceQuota plugin reads from has seen the
+// quota usage the plugin just wrote. On a cluster the plugin bridges that lag with a cache keyed by
+// resourceVersion, which the fake clientset does not advance, so without this wait the next pod
+// could be checked against the usage before this one.
+func (c *Chain) waitForQuotaStatus() error {
+	ctx := context.Background()
+	want, err := c.client.CoreV1().ResourceQuotas("").List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return err
+	}
+	lister := c.factory.Core().V1().ResourceQuotas().Lister()
+	return wait.PollUntilContextTimeout(ctx, time.Millisecond, 10*time.Second, true, func(context.Context) (bool, error) {
+		for i := range want.Items {
+			q := &want.Items[i]
+			got, err := lister.ResourceQuotas(q.Namespace).Get(q.Name)
+			if err != nil || !apiequality.Semantic.DeepEqual(got.Status, q.Status) {
+				return false, nil
+			}
+		}
+		return true, nil
+	})
 }
 
 // stabiliseSystemFields replaces the random UID and the clock time FillObjectMetaSystemFields
