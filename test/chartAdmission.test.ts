@@ -7,7 +7,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { policyObjects } from "../components/admission/proof";
 import { REPO_ROOT } from "./harness/stackFile";
 
@@ -83,5 +83,24 @@ describe("the chart admission proof", () => {
     fs.writeFileSync(path.join(plan, "resources.json"), JSON.stringify([release("missing-release", "missing")]));
     const missing = chartAdmission(["--plan", plan, "--charts", charts]);
     expect([missing.status, missing.stderr]).toEqual([2, `chart-admission: release missing-release: no chart at ${path.join(charts, "missing-0.1.0", "missing")} (pull it, or pass --pull)\n`]);
+  });
+});
+
+describe("the chart job", () => {
+  it("ADM-01 ADM-03 ADM-04 pulls every release of the prod plan at its pin and proves it, on every push and pull request", () => {
+    const wf = parse(fs.readFileSync(path.join(REPO_ROOT, ".github", "workflows", "charts.yml"), "utf8"));
+    expect(Object.keys(wf.on)).toEqual(["push", "pull_request"]);
+    expect(wf.permissions).toEqual({ contents: "read" });
+    const run: string = wf.jobs["chart-admission"].steps.map((s: { run?: string }) => s.run ?? "").join("\n");
+    const commands = run.split("\n").map((l) => l.trim());
+    expect(commands).toEqual(
+      expect.arrayContaining([
+        "bash scripts/install-tools.sh",
+        "npm run plan",
+        'npm run chart-admission -- --plan out/prod --pull | tee "$RUNNER_TEMP/chart-admission.txt"',
+      ]),
+    );
+    // `set -o pipefail`: a refusal (exit 1) fails the job even through tee.
+    expect(run.trimStart().startsWith("set -euo pipefail")).toBe(true);
   });
 });

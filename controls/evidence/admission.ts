@@ -35,7 +35,25 @@ const proof = (control: string, test: string, symbol: string, file = "components
   provenBy: [{ file: TESTS, test }],
 });
 
+const SELF = "test/selfConsistency.test.ts";
+const CHARTS = "test/chartAdmission.test.ts";
+/** The proof on the pods as the cluster mutates them (admission-chain), then gator and Pod Security. */
+const mutated = (control: string, file: string, test: string): Evidence => ({
+  control,
+  enforcedBy: [{ kind: "gatekeeper", file: "components/admission/proof.ts", symbol: "export function proveAdmission" }],
+  provenBy: [{ file, test }],
+});
+
 export const admissionEvidence: Evidence[] = [
+  mutated("ISO-09", SELF, "ISO-09 admits every pod the prod stack's workloads create, as Istio injects it, under the constraints and Pod Security"),
+  ...["ISO-09", "ISO-10", "ISO-11"].map((c) =>
+    mutated(c, SELF, "ISO-09 ISO-10 ISO-11 still refuses, after injection, a projected API token, a root container and a missing RuntimeClass"),
+  ),
+  ...["ADM-01", "ADM-03", "ADM-04"].flatMap((c) => [
+    mutated(c, CHARTS, "ADM-01 ADM-03 ADM-04 admits a hardened chart's pod as Istio injects it, and leaves its test hook out"),
+    mutated(c, CHARTS, "ADM-01 ADM-03 ADM-04 refuses a chart whose defaults break Pod Security and the constraints, naming each rule"),
+    mutated(c, CHARTS, "ADM-01 ADM-03 ADM-04 pulls every release of the prod plan at its pin and proves it, on every push and pull request"),
+  ]),
   ...["ADM-01", "ADM-02", "ADM-03", "ADM-04", "ADM-05"].map((c) => proof(c, SCOPE_TEST, "export const NAMESPACE_EXEMPTIONS")),
   ...["ISO-07", "ISO-08", "ISO-11", "ISO-14"].map((c) => proof(c, EXEMPTIONS_TEST, "export const WORKLOAD_EXEMPTIONS")),
   proof("ADM-05", "ADM-05 judges the ingress gateway by the image the injector gives it, not the chart's `auto` placeholder", "export function expansionMutators", "components/admission/policies.ts"),

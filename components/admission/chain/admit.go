@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	schedulingapiv1 "k8s.io/kubernetes/pkg/apis/scheduling/v1"
 	"net/url"
 	"sort"
 	"sync"
@@ -104,6 +105,9 @@ func Admit(opts AdmitOptions) (*Report, error) {
 			in.Namespaces[name] = ns
 		}
 	}
+	// kube-apiserver's scheduling post-start hook creates system-node-critical and
+	// system-cluster-critical on every cluster; the Priority plugin resolves pods against them.
+	in.PriorityClasses = append(in.PriorityClasses, schedulingapiv1.SystemPriorityClasses()...)
 
 	var pods []ControlledPod
 	for _, w := range in.Workloads {

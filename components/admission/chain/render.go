@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	helmcmd "helm.sh/helm/v4/pkg/cmd"
 )
@@ -57,6 +58,22 @@ func runRender(args []string, stdout, stderr io.Writer) error {
 	cmd.SetErr(stderr)
 	if err := cmd.Execute(); err != nil {
 		return fmt.Errorf("helm template: %w", err)
+	}
+	return nil
+}
+
+// runHelm is the helm CLI (helm.sh/helm/v4 pkg/cmd, the helm binary's code) with the given
+// arguments, so CI can `helm pull` the pinned charts without a second tool.
+func runHelm(args []string, stdout, stderr io.Writer) error {
+	cmd, err := helmcmd.NewRootCmd(stdout, args, helmcmd.SetupLogging)
+	if err != nil {
+		return err
+	}
+	cmd.SetArgs(args)
+	cmd.SetOut(stdout)
+	cmd.SetErr(stderr)
+	if err := cmd.Execute(); err != nil {
+		return fmt.Errorf("helm %s: %w", strings.Join(args, " "), err)
 	}
 	return nil
 }
