@@ -14,7 +14,6 @@ const MESH = "components/mesh/values.test.ts";
 const FALCO = "components/runtime/falco.test.ts";
 const CERT_MANAGER = "ADM-01 ADM-03 installs cert-manager with its CRDs, two replicas of each part, disruption budgets, limits and part-of labels";
 const FALCO_TEST = "ADM-03 ISO-06 ISO-07 ISO-08 hold Falco's sidecars and falcosidekick to every rule, and Falco to all but its host access";
-const OPERATOR = "ISO-06 ISO-07 ISO-08 connects to the Vault service over TLS, trusting the internal CA; the operator's pods meet restricted";
 const POSTRENDER = "ADM-01 labels the Deployments and StatefulSets of charts that hard-code their labels, and leaves the rest as rendered";
 
 export const chartEvidence: Evidence[] = [
@@ -32,7 +31,6 @@ export const chartEvidence: Evidence[] = [
   ]),
   entry("ADM-03", "components/runtime/defaults.ts", "FALCOCTL_RESOURCES", [[FALCO, FALCO_TEST]]),
   ...["ISO-06", "ISO-07", "ISO-08"].map((control) => entry(control, "components/runtime/falco.ts", "containerSecurityContext", [[FALCO, FALCO_TEST]])),
-  ...["ISO-06", "ISO-07", "ISO-08"].map((control) => entry(control, "components/vault/operator.ts", "podSecurityContext", [["components/vault/operator.test.ts", OPERATOR]])),
   entry("ISO-06", "components/mesh/values.ts", 'seccompProfile: { type: "RuntimeDefault" }', [
     [MESH, "ISO-06 runs two istiod replicas with istio-cni and a seccomp profile, from the pinned hub, so no injected pod needs NET_ADMIN"],
   ]),

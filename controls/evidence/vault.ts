@@ -8,6 +8,14 @@ const OPERATOR_TEST = "components/vault/operator.test.ts";
 
 /** What the Vault component enforces, and the tests that fail when it stops doing so. */
 export const vaultEvidence: Evidence[] = [
+  // The Secrets Operator reads every tenant's key: its chart's pods are held to "restricted".
+  ...["ISO-06", "ISO-07", "ISO-08"].map((control) => ({
+    control,
+    enforcedBy: [{ kind: "component" as const, file: "components/vault/operator.ts", symbol: "podSecurityContext" }],
+    provenBy: [
+      { file: OPERATOR_TEST, test: "ISO-06 ISO-07 ISO-08 connects to the Vault service over TLS, trusting the internal CA; the operator's pods meet restricted" },
+    ],
+  })),
   {
     control: "SEC-02",
     enforcedBy: [
