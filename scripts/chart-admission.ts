@@ -16,8 +16,8 @@ import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { parse, stringify } from "yaml";
-import { ChartRelease, chartDir, proveReleases, pullChart, releasesOf, renderRelease } from "../components/admission/charts";
-import { K8sObject, objectsOfKind, policyObjects } from "../components/admission/proof";
+import { ChartRelease, chartDir, policyInManifests, proveReleases, pullChart, releasesOf, renderRelease } from "../components/admission/charts";
+import { K8sObject, policyObjects } from "../components/admission/proof";
 import { DEFAULTS } from "../config/defaults";
 import { ISTIO_VERSION } from "../components/mesh/defaults";
 import { buildIstiodValues } from "../components/mesh/values";
@@ -43,7 +43,7 @@ function readPlan(dir: string): Plan {
   const resources = JSON.parse(fs.readFileSync(resourcesFile, "utf8")) as { type: string; name: string; inputs: Record<string, any> }[];
   const stateDir = path.join(dir, "manifests");
   // The program's own Gatekeeper objects, as the plan declares them.
-  const policy = policyIn(stateDir);
+  const policy = policyInManifests(stateDir);
   const releases = releasesOf(resources);
   const istiod = releases.find((r) => r.chart === "istiod");
   const cluster = resources.find((r) => r.type === "aws:eks/cluster:Cluster");
@@ -141,12 +141,6 @@ function main(): number {
   fs.rmSync(workDir, { recursive: true, force: true });
   process.stdout.write(refused ? `\n${refused} refusal(s): the cluster would not admit all of it.\n` : "\nEverything would be admitted.\n");
   return refused ? 1 : 0;
-}
-
-/** Templates, their constraints (one kind per template), expansions and mutators in `dir`. */
-function policyIn(dir: string): K8sObject[] {
-  const constraintKinds = objectsOfKind([dir], "ConstraintTemplate").map((t) => t.spec.crd.spec.names.kind as string);
-  return ["ConstraintTemplate", "ExpansionTemplate", "Assign", "AssignMetadata", ...constraintKinds].flatMap((k) => objectsOfKind([dir], k));
 }
 
 function readValues(file: string): Record<string, unknown> {

@@ -3,8 +3,11 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { gator } from "../components/admission/gator";
-import { PodVerdict, proveAdmission } from "../components/admission/proof";
-import { ISTIO_VERSION } from "../components/mesh/defaults";
+import { ChartRelease, chartDir, policyInManifests, proveReleases, releasesOf, renderRelease } from "../components/admission/charts";
+import { PodVerdict, admissionChain, proveAdmission } from "../components/admission/proof";
+import { ISTIO_CHART_REPO, ISTIO_VERSION } from "../components/mesh/defaults";
+import { mergeValues } from "../components/shared/values";
+import { REPO_ROOT } from "./harness/stackFile";
 import { renderManifests } from "../scripts/plan/manifests";
 import { ProgramRun, runProgram } from "./harness/run";
 
@@ -175,5 +178,44 @@ describe("the pods the cluster would admit, as it mutates them first (admission-
     expect(refusals["StatefulSet tenant-acme/no-sandbox"]).toEqual([
       'gatekeeper requireruntimeclass: pod api-token-0 must set runtimeClassName to one of ["gvisor"], got ',
     ].map((m) => m.replace("api-token-0", "no-sandbox-0")));
+  });
+});
+
+describe("the Istio releases as the cluster would admit them (charts embedded in the istio module)", () => {
+  it("ADM-01 ADM-03 ADM-05 ISO-06 admits istiod, the CNI agent and the internet-facing gateway with the plan's values; the gateway is exempt from nothing", async () => {
+    const run = await runProgram({ stack: "prod" });
+    const manifests = writeManifests(run);
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "istio-charts-"));
+    try {
+      admissionChain(["istio-charts", "--dest", work, "--version", ISTIO_VERSION]);
+      // The release builder stamps the image tag into released charts; master's carries a test one.
+      const stamped = (r: ChartRelease): ChartRelease => ({ ...r, values: mergeValues({ global: { tag: ISTIO_VERSION } }, r.values) });
+      const releases = releasesOf(run.resources).filter((r) => r.repo === ISTIO_CHART_REPO).map(stamped);
+      expect(releases.map((r) => `${r.namespace}/${r.name}`)).toEqual([
+        "istio-system/istio-base",
+        "istio-system/istio-cni",
+        "istio-system/istiod",
+        "istio-ingress/istio-ingressgateway",
+      ]);
+      const rendered = releases.map((r) => {
+        const file = path.join(work, `${r.resource}.yaml`);
+        fs.writeFileSync(file, renderRelease(r, chartDir(work, r), "1.35", work, REPO_ROOT));
+        return { release: r.resource, namespace: r.namespace, file };
+      });
+      const istiodValues = run.findResource("kubernetes:helm.sh/v3:Release", "mesh-istiod").inputs.values;
+      const proofs = proveReleases(rendered, [manifests], { istiodValues, istioVersion: ISTIO_VERSION, kubernetesVersion: "1.35" }, policyInManifests(manifests));
+      expect(proofs.flatMap((p) => [...p.objects, ...p.pods.flatMap((v) => v.refusals.map((r) => `${v.source}: ${r}`))])).toEqual([]);
+      expect(proofs.flatMap((p) => p.pods.map((v) => [v.source, v.injected]))).toEqual([
+        ["DaemonSet istio-system/istio-cni-node", false],
+        ["Deployment istio-system/istiod", false],
+        ["Deployment istio-ingress/istio-ingressgateway", true],
+      ]);
+      // The gateway's `auto` image is replaced by the injector with the pinned proxy.
+      const gateway = proofs.flatMap((p) => p.pods).find((v) => v.source.includes("istio-ingressgateway"))!.admitted;
+      expect(gateway.spec.containers.map((c: any) => [c.name, c.image])).toEqual([["istio-proxy", "docker.io/istio/proxyv2:1.31.1"]]);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+      fs.rmSync(manifests, { recursive: true, force: true });
+    }
   });
 });

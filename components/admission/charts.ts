@@ -76,6 +76,12 @@ export function renderRelease(release: ChartRelease, dir: string, kubernetesVers
   return execFileSync(path.resolve(root, release.postrender), { input: rendered, encoding: "utf8", cwd: root });
 }
 
+/** The Gatekeeper objects a plan's manifests declare: templates, their constraints, expansions, mutators. */
+export function policyInManifests(dir: string): K8sObject[] {
+  const constraintKinds = objectsOfKind([dir], "ConstraintTemplate").map((t) => t.spec.crd.spec.names.kind as string);
+  return ["ConstraintTemplate", "ExpansionTemplate", "Assign", "AssignMetadata", ...constraintKinds].flatMap((k) => objectsOfKind([dir], k));
+}
+
 /** What the proof found for one release: its pods' verdicts and its objects' own refusals. */
 export interface ReleaseProof {
   release: string;

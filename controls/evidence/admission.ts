@@ -49,6 +49,9 @@ export const admissionEvidence: Evidence[] = [
   ...["ISO-09", "ISO-10", "ISO-11"].map((c) =>
     mutated(c, SELF, "ISO-09 ISO-10 ISO-11 still refuses, after injection, a projected API token, a root container and a missing RuntimeClass"),
   ),
+  ...["ADM-01", "ADM-03", "ADM-05", "ISO-06"].map((c) =>
+    mutated(c, SELF, "ADM-01 ADM-03 ADM-05 ISO-06 admits istiod, the CNI agent and the internet-facing gateway with the plan's values; the gateway is exempt from nothing"),
+  ),
   ...["ADM-01", "ADM-03", "ADM-04"].flatMap((c) => [
     mutated(c, CHARTS, "ADM-01 ADM-03 ADM-04 admits a hardened chart's pod as Istio injects it, and leaves its test hook out"),
     mutated(c, CHARTS, "ADM-01 ADM-03 ADM-04 refuses a chart whose defaults break Pod Security and the constraints, naming each rule"),

@@ -19,6 +19,7 @@ const usage = `usage:
   admission-chain admit -f <file-or-dir> [-f ...] --istiod-values <json file> --istio-version 1.31.1 --kubernetes-version 1.35
   admission-chain render --chart <dir> --release <name> --namespace <ns> [--values <file>] [--include-crds] --kubernetes-version 1.35
   admission-chain helm <helm arguments>   (the helm CLI itself, e.g. helm pull --repo URL CHART --version V --untar)
+  admission-chain istio-charts --dest <dir> --version 1.31.1   (the Istio charts embedded in the istio module, as helm pull lays them out)
   admission-chain version
 `
 
@@ -47,6 +48,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runRender(args[1:], stdout, stderr)
 	case "helm":
 		return runHelm(args[1:], stdout, stderr)
+	case "istio-charts":
+		return runIstioCharts(args[1:], stdout, stderr)
 	case "version":
 		return printVersions(stdout)
 	case "-h", "--help", "help":
