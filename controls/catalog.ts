@@ -43,7 +43,7 @@ export function buildCatalog(evidence: Evidence[] = EVIDENCE): Control[] {
       ? definition.layers.filter((layer) => enforcedBy.some((e) => LAYER_OF[e.kind] === layer))
       : [];
     const complete = coveredLayers.length === definition.layers.length && limitations.length === 0;
-    const status = coveredLayers.length === 0 ? "planned" : complete ? "enforced" : "partial";
+    const status = definition.external ? "external" : coveredLayers.length === 0 ? "planned" : complete ? "enforced" : "partial";
     return { ...definition, enforcedBy, provenBy, exemptions, limitations, coveredLayers, status };
   });
 }

@@ -8,6 +8,15 @@ const c = (id: string, title: string, seeds: string[], layers: Layer[], severity
   ...(severity ? { severity } : {}),
 });
 
+/** A promise of the platform API's own code: listed, with what the program provides for it. */
+const app = (id: string, title: string, provides: string): ControlDefinition => ({
+  id,
+  title,
+  seeds: ["000"],
+  layers: [],
+  external: { owner: "the platform API", provides },
+});
+
 /** Every promise of the two seed documents, with a stable id. Add new ids; never renumber. */
 export const CONTROL_DEFINITIONS: ControlDefinition[] = [
   c("ISO-01", "One Kubernetes namespace per tenant instance, labelled with tenant id", ["000"], ["decl", "pack"]),
@@ -47,6 +56,7 @@ export const CONTROL_DEFINITIONS: ControlDefinition[] = [
   c("SEC-06", "Secrets in stack config and outputs are Pulumi secrets (encrypted in state)", ["000"], ["decl", "pack"]),
   c("SEC-07", "Stateful resources protected against deletion; nothing is lost on a refactor or destroy (Beyond)", [], ["decl", "pack"]),
   c("SEC-08", "Disk volumes encrypted", ["004"], ["decl", "pack"]),
+  c("SEC-09", "Provider credentials never enter the agent sandbox: the tenant's egress proxy holds the AI key and adds it for the provider host only (Beyond)", [], ["decl", "pack", "gk"]),
   c("ADM-01", "Deployments carry app.kubernetes.io/name and app.kubernetes.io/part-of", ["004"], ["gk", "pack"]),
   c("ADM-02", "Privileged containers denied", ["004"], ["gk", "pack"]),
   c("ADM-03", "CPU and memory limits required", ["004"], ["gk", "pack"]),
@@ -66,4 +76,13 @@ export const CONTROL_DEFINITIONS: ControlDefinition[] = [
   c("CLU-04", "Platform API runs 3+ replicas with a disruption budget", ["004"], ["decl", "pack"]),
   c("CLU-05", "Vault and ingress survive the loss of one node or zone (Beyond)", [], ["decl", "pack"]),
   c("CLU-06", "Monitoring: Prometheus scrapes Falco, Vault, Istio, Gatekeeper", ["004"], ["decl"]),
+  c("DATA-01", "Platform database (PostgreSQL): Multi-AZ, encrypted with a customer-managed KMS key, TLS required, private subnets only, deletion protection, automated backups with point-in-time recovery, protected in state", ["000"], ["decl", "pack"]),
+  c("DATA-02", "Database credentials short-lived and per workload, issued by Vault; no static password in config, state or outputs", ["000", "004"], ["decl", "pack"]),
+  c("DATA-03", "Redis for sessions and sliding-window rate limits: TLS in transit, encrypted at rest with a customer-managed key, authentication required, automatic failover across zones", ["000"], ["decl", "pack"]),
+  c("DATA-04", "Only the platform API reaches the database and Redis (network and identity); agents and other tenants never do", ["000", "004"], ["decl", "pack"]),
+  app("APP-01", "Session-based authentication with HTTP-only, secure cookies", "Redis (DATA-03), the TLS edge (EDGE-01)"),
+  app("APP-02", "Rate limiting on sensitive endpoints (Redis sliding window)", "Redis (DATA-03), the edge rate limit (EDGE-03)"),
+  app("APP-03", "Input validation with schemas on all endpoints; validation errors stripped to VALIDATION_ERROR", "nothing: the API's own code"),
+  app("APP-04", "Platform credentials encrypted with AES-256-GCM before storage; never logged; masked to the last 4 in responses", "Vault Transit (SEC-03), the database (DATA-01)"),
+  app("APP-05", "Passwords hashed with Argon2, minimum 8 characters, reset invalidates sessions, reset tokens SHA-256 hashed and expiring after 1 hour", "nothing: the API's own code"),
 ];

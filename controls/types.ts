@@ -33,6 +33,11 @@ export interface ControlDefinition {
   layers: Layer[];
   /** Severity of a runtime-detection control, as the seed gives it. */
   severity?: "WARNING" | "ERROR" | "CRITICAL";
+  /**
+   * A promise of the platform API's own code, which this program deploys but does not contain:
+   * who owns it, and what the program provides towards it. Such a control is "external".
+   */
+  external?: { owner: string; provides: string };
 }
 
 /** What a component contributes to one control. */
@@ -48,7 +53,7 @@ export interface Evidence {
   limitations?: string[];
 }
 
-export type ControlStatus = "enforced" | "partial" | "planned";
+export type ControlStatus = "enforced" | "partial" | "planned" | "external";
 
 export interface Control extends ControlDefinition {
   enforcedBy: Enforcement[];

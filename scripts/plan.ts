@@ -13,12 +13,25 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { buildCatalog } from "../controls/catalog";
 import { ConfigError } from "../config/errors";
+import { parseStackConfig } from "../config/load";
+import type { StackConfig } from "../config/schema";
 import { ProgramFailed, runProgram } from "../test/harness/run";
-import { REPO_ROOT } from "../test/harness/stackFile";
+import { REPO_ROOT, readStackConfig } from "../test/harness/stackFile";
 import { PlannedResource, diffPlans, formatDiff } from "./plan/diff";
 import { renderManifests } from "./plan/manifests";
 import { runPolicyPack } from "./plan/policies";
 import { renderSummary } from "./plan/summary";
+
+/** The validated settings the run used, for the summary (the program itself validated them already). */
+function plannedConfig(stack: string, stackFile: string): StackConfig {
+  const { project, values, secretKeys } = readStackConfig(stack, stackFile);
+  const prefix = `${project}:`;
+  const raw: Record<string, unknown> = {};
+  for (const [key, text] of Object.entries(values)) {
+    if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = /^\s*[[{]/.test(text) ? JSON.parse(text) : text;
+  }
+  return parseStackConfig(raw, secretKeys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
+}
 
 function step(message: string): void {
   process.stdout.write(`• ${message}\n`);
@@ -40,9 +53,10 @@ async function main(): Promise<number> {
   const started = Date.now();
   step(`Planning stack ${stack} offline (Pulumi.${stack}.yaml, mock engine, no cloud credentials)`);
 
+  const stackFile = path.join(values["config-dir"]!, `Pulumi.${stack}.yaml`);
   let run;
   try {
-    run = await runProgram({ stack, stackFile: path.join(values["config-dir"]!, `Pulumi.${stack}.yaml`) });
+    run = await runProgram({ stack, stackFile });
   } catch (error) {
     const cause = error instanceof ProgramFailed ? error.cause : error;
     if (cause instanceof ConfigError) {
@@ -68,7 +82,15 @@ async function main(): Promise<number> {
   const policies = runPolicyPack(run.resources, policyConfig);
   const policyReport = policies.report;
   step(`Policy pack: ${policies.violations.length} violation(s), ${policies.mandatoryFailures} mandatory`);
-  const summary = renderSummary({ stack, resources: run.resources, manifestFiles: [...manifests.keys()], catalog, policyReport });
+  const summary = renderSummary({
+    stack,
+    resources: run.resources,
+    outputs: run.outputs,
+    config: plannedConfig(stack, stackFile),
+    manifestFiles: [...manifests.keys()],
+    catalog,
+    policyReport,
+  });
 
   // Write beside the target and swap in at the end, so a failure never leaves a half-made plan.
   const outDir = path.join(values.out!, stack);

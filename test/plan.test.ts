@@ -40,6 +40,29 @@ describe("npm run plan", () => {
     expect(result.stdout).toContain("• Policy pack: 0 violation(s), 0 mandatory");
   });
 
+  it("writes a summary a reviewer reads: under 200 lines, config at a glance, each exemption once", () => {
+    const out = path.join(work, "out-summary");
+    expect(plan("--stack", "prod", "--out", out).status).toBe(0);
+    const summary = fs.readFileSync(path.join(out, "prod", "summary.md"), "utf8");
+    const lines = summary.split("\n");
+    expect(lines.length).toBeLessThan(200);
+    expect(lines.filter((l) => l.startsWith("## "))).toEqual([
+      "## Configuration",
+      "## Protected and kept resources",
+      "## Stack outputs",
+      "## Helm releases",
+      "## Resources by component",
+      "## Policy pack",
+      "## Control coverage",
+    ]);
+    expect(lines).toContain("| acme | medium | anthropic | api.anthropic.com | 20Gi |");
+    expect(lines).toContain("| alerts | to the alert webhook [secret] |");
+    expect(lines.filter((l) => l.startsWith("| kube-system | (whole namespace) |"))).toHaveLength(1);
+    expect(lines).toContain("| cluster-eks | `aws:eks/cluster:Cluster` | yes | - |");
+    expect(lines.find((l) => l.startsWith("| agent-platform:tenant:TenantStack ×3 |"))).toMatch(/^\| agent-platform:tenant:TenantStack ×3 \| \d+ \(\d+ each\) \|/);
+    expect(lines).toContain("| APP-03 Input validation with schemas on all endpoints; validation errors stripped to VALIDATION_ERROR | external | owned by the platform API; the program provides: nothing: the API's own code | 0 |");
+  });
+
   it.each([
     ["bad-id", (t: string) => t.replace("- id: acme", "- id: Acme_Corp"), `agent-platform:tenants[0].id: must be a DNS-1123 label`, `(got "Acme_Corp")`],
     ["dup-id", (t: string) => t.replace("- id: globex", "- id: acme"), `agent-platform:tenants[1].id: duplicates the id of tenants[0]`, `(got "acme")`],

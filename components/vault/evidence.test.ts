@@ -8,7 +8,7 @@ import { REPO_ROOT } from "../../test/harness/stackFile";
  * The catalog test checks evidence once controls/catalog.ts lists vaultEvidence; until then these
  * run the same checks on the Vault evidence alone, with the catalog test's title pattern.
  */
-const CONTROL_ID = /^(ISO|NET|EDGE|AUTH|SEC|ADM|RUN|CLU)-\d\d$/;
+const CONTROL_ID = /^(ISO|NET|EDGE|AUTH|SEC|ADM|RUN|CLU|DATA|APP)-\d\d$/;
 const TEST_TITLE = /\b(?:it|test)\(\s*(["'`])((?:\\.|(?!\1).)*)\1/g;
 
 function titles(file: string): string[] {

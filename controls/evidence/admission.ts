@@ -3,7 +3,16 @@ import { Evidence } from "../types";
 
 const TESTS = "components/admission/policies.test.ts";
 const rego = (policy: string) => `components/admission/policies/${policy}/src.rego`;
-const EXEMPTIBLE: readonly string[] = ["hostisolation", "capabilities", "runasnonroot", "noprivilegeescalation"];
+/**
+ * Which control a workload exemption of a constraint touches: hostisolation's exemptions are host
+ * paths only (ISO-14), never privileged mode (ADM-02); runasnonroot serves ADM-04 and ISO-11.
+ */
+const EXEMPTED_CONTROLS: Record<ExemptibleConstraint, string[]> = {
+  hostisolation: ["ISO-14"],
+  capabilities: ["ISO-07"],
+  runasnonroot: ["ADM-04", "ISO-11"],
+  noprivilegeescalation: ["ISO-08"],
+};
 
 /**
  * Constraints over all namespaces leave out kube-system and gatekeeper-system, and the named host
@@ -18,7 +27,12 @@ const gatekeeper = (control: string, policy: string, symbol: string, test: strin
   provenBy: [{ file: TESTS, test }],
   ...(scoped
     ? {}
-    : { exemptions: [...NAMESPACE_EXEMPTIONS, ...(EXEMPTIBLE.includes(policy) ? catalogExemptions(policy as ExemptibleConstraint) : [])] }),
+    : {
+        exemptions: [
+          ...NAMESPACE_EXEMPTIONS,
+          ...(EXEMPTED_CONTROLS[policy as ExemptibleConstraint]?.includes(control) ? catalogExemptions(policy as ExemptibleConstraint) : []),
+        ],
+      }),
 });
 
 /**

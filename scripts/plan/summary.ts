@@ -1,7 +1,16 @@
+/**
+ * summary.md: what a reviewer of a pull request reads first. The configuration at a glance, what
+ * changes (with --diff), what is protected, the stack outputs, the charts, the resources by
+ * component, the policy pack's results and where every control stands.
+ */
+import type { StackConfig } from "../../config/schema";
 import type { Control } from "../../controls/types";
 import type { CapturedResource } from "../../test/harness/capture";
+import { controlCoverage } from "./coverage";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
+const cell = (value: unknown) => String(value).replace(/\|/g, "\\|").replace(/\n/g, " ");
+const list = (items: readonly string[]) => (items.length ? items.join(", ") : "-");
 
 /** The top-level component a resource belongs to ("stack" for resources declared at the root). */
 export function componentOf(resource: CapturedResource, byUrn: Map<string, CapturedResource>): string {
@@ -15,56 +24,73 @@ export function componentOf(resource: CapturedResource, byUrn: Map<string, Captu
   }
 }
 
-function resourcesByComponent(resources: CapturedResource[]): string[] {
-  const byUrn = new Map(resources.map((r) => [r.urn, r]));
-  const counts = new Map<string, Map<string, number>>();
-  for (const resource of resources) {
-    if (resource.type === STACK_TYPE || !resource.custom) continue;
-    const component = componentOf(resource, byUrn);
-    const types = counts.get(component) ?? new Map<string, number>();
-    types.set(resource.type, (types.get(resource.type) ?? 0) + 1);
-    counts.set(component, types);
-  }
-  const lines = ["| Component | Type | Count |", "|---|---|---|"];
-  for (const [component, types] of [...counts.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    for (const [type, count] of [...types.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      lines.push(`| ${component} | \`${type}\` | ${count} |`);
-    }
+function configuration(config: StackConfig): string[] {
+  const c = config.cluster;
+  const pool = (p: StackConfig["cluster"]["systemNodes"]) => `${p.instanceTypes.join(", ")}: ${p.minSize}-${p.maxSize} (${p.desiredSize} now), ${p.diskSizeGiB} GiB`;
+  const rows: [string, string][] = [
+    ["stackRole", config.stackRole + (config.platformStack ? ` (platform: ${config.platformStack})` : "")],
+    ["domain", `${config.domain} (zone ${config.hostedZoneId})`],
+    ["cluster", `${c.mode}, Kubernetes ${c.kubernetesVersion}, VPC ${c.vpcCidr}, ${c.availabilityZoneCount} zones`],
+    ["API access", `private; public from ${list(c.publicAccessCidrs)}`],
+    ["admins / deployer", `${list(c.adminRoleArns)} / ${c.deployerRoleArn ?? "(the caller)"}`],
+    ["system nodes", pool(c.systemNodes)],
+    ["sandbox nodes", `${pool(c.sandboxNodes)}, gVisor ${c.gvisorVersion}`],
+    ["platform API", `${config.platformApi.image}, ${config.platformApi.replicas} replicas, port ${config.platformApi.port}`],
+    ["agent images", `${config.agentImages.gateway}; auth-guard ${config.agentImages.authGuard}`],
+    ["admission", `latest tag: ${config.admission.latestTag}; registries: ${list(config.admission.allowedRegistries)}`],
+    ["vault", config.vault.configure ? `configured at ${config.vault.address}` : "not configured yet (bootstrap phase 1)"],
+    ["alerts", config.alertWebhookUrl ? "to the alert webhook [secret]" : "-"],
+  ];
+  const lines = ["| Setting | Value |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`)];
+  lines.push("", `${config.tenants.length} tenant(s):`);
+  if (config.tenants.length > 0) {
+    lines.push("", "| Tenant | Plan | Provider | Hosts | Storage |", "|---|---|---|---|---|");
+    for (const t of config.tenants) lines.push(`| ${t.id} | ${t.plan} | ${t.modelProvider} | ${list(t.allowedApiHosts)} | ${t.storage} |`);
   }
   return lines;
+}
+
+function kept(resources: CapturedResource[]): string[] {
+  const kept = resources.filter((r) => r.options.protect || r.options.retainOnDelete);
+  if (kept.length === 0) return ["None."];
+  const lines = ["| Resource | Type | Protected | Kept on delete |", "|---|---|---|---|"];
+  for (const r of kept) lines.push(`| ${r.name} | \`${r.type}\` | ${r.options.protect ? "yes" : "-"} | ${r.options.retainOnDelete ? "yes" : "-"} |`);
+  return lines;
+}
+
+function outputs(values: Record<string, unknown>): string[] {
+  const entries = Object.entries(values);
+  if (entries.length === 0) return ["None."];
+  const shown = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+  return ["| Output | Value |", "|---|---|", ...entries.map(([k, v]) => `| ${k} | ${cell(shown(v)).slice(0, 160)} |`)];
 }
 
 function helmReleases(resources: CapturedResource[]): string[] {
   const releases = resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
   if (releases.length === 0) return ["No Helm releases."];
-  const lines = ["| Release | Chart | Version | Repository | Namespace |", "|---|---|---|---|---|"];
-  for (const r of releases) {
-    const i = r.inputs;
-    lines.push(`| ${r.name} | ${i.chart} | ${i.version} | ${i.repositoryOpts?.repo ?? ""} | ${i.namespace ?? ""} |`);
-  }
+  const lines = ["| Release | Chart | Version | Namespace |", "|---|---|---|---|"];
+  for (const r of releases) lines.push(`| ${r.inputs.name ?? r.name} | ${r.inputs.chart} | ${r.inputs.version} | ${r.inputs.namespace ?? ""} |`);
   return lines;
 }
 
-function controlCoverage(catalog: Control[]): string[] {
-  const counts = { enforced: 0, partial: 0, planned: 0 };
-  for (const control of catalog) counts[control.status] += 1;
-  const lines = [
-    `${counts.enforced} enforced, ${counts.partial} partial, ${counts.planned} planned, of ${catalog.length} controls.`,
-    "",
-    "| Control | Status | Layers covered / expected | Enforced by | Tests |",
-    "|---|---|---|---|---|",
-  ];
-  for (const c of catalog) {
-    const places = [...new Set(c.enforcedBy.map((e) => `${e.kind}: \`${e.file}\``))].join("<br>") || "-";
-    lines.push(
-      `| ${c.id} ${c.title} | ${c.status} | ${c.coveredLayers.join(", ") || "-"} / ${c.layers.join(", ")} | ${places} | ${c.provenBy.length} |`,
-    );
+/** One row per component; tenants, which all look alike, as one row with their count. */
+function resourcesByComponent(resources: CapturedResource[]): string[] {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const counts = new Map<string, Map<string, number>>();
+  for (const resource of resources) {
+    if (resource.type === STACK_TYPE || !resource.custom) continue;
+    const component = componentOf(resource, byUrn).replace(/^agent-platform:tenant:TenantStack .*/, "agent-platform:tenant:TenantStack");
+    const types = counts.get(component) ?? new Map<string, number>();
+    types.set(resource.type, (types.get(resource.type) ?? 0) + 1);
+    counts.set(component, types);
   }
-  const gaps = catalog.filter((c) => c.limitations.length > 0 || c.exemptions.length > 0);
-  if (gaps.length > 0) lines.push("", "Known gaps and exemptions:", "");
-  for (const c of gaps) {
-    for (const limitation of [...new Set(c.limitations)]) lines.push(`- ${c.id}: ${limitation}`);
-    for (const e of c.exemptions) lines.push(`- ${c.id}: namespace \`${e.namespace}\` exempt: ${e.reason}`);
+  const tenants = resources.filter((r) => r.type === "agent-platform:tenant:TenantStack").length;
+  const lines = ["| Component | Resources | Types |", "|---|---|---|"];
+  for (const [component, types] of [...counts.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const total = [...types.values()].reduce((a, b) => a + b, 0);
+    const label = component === "agent-platform:tenant:TenantStack" ? `${component} ×${tenants}` : component;
+    const each = component === "agent-platform:tenant:TenantStack" && tenants > 0 ? ` (${total / tenants} each)` : "";
+    lines.push(`| ${label} | ${total}${each} | ${types.size} |`);
   }
   return lines;
 }
@@ -72,9 +98,13 @@ function controlCoverage(catalog: Control[]): string[] {
 export interface SummaryInput {
   stack: string;
   resources: CapturedResource[];
+  outputs: Record<string, unknown>;
+  config?: StackConfig;
   manifestFiles: string[];
   catalog: Control[];
   policyReport: string[];
+  /** The labelled diff against an older plan, when one was asked for. */
+  diff?: { against: string; lines: string[] };
 }
 
 export function renderSummary(input: SummaryInput): string {
@@ -84,22 +114,32 @@ export function renderSummary(input: SummaryInput): string {
     "",
     `${input.resources.length} resources declared (${custom} custom, ${input.resources.length - custom} components), ` +
       `Kubernetes objects in ${input.manifestFiles.length} manifest file(s).`,
+    ...(input.diff ? ["", `## Changes since \`${input.diff.against}\``, "", ...input.diff.lines] : []),
+    ...(input.config ? ["", "## Configuration", "", ...configuration(input.config)] : []),
     "",
-    "## Resources by component",
+    "## Protected and kept resources",
     "",
-    ...resourcesByComponent(input.resources),
+    ...kept(input.resources),
+    "",
+    "## Stack outputs",
+    "",
+    ...outputs(input.outputs),
     "",
     "## Helm releases",
     "",
     ...helmReleases(input.resources),
     "",
-    "## Control coverage",
+    "## Resources by component",
     "",
-    ...controlCoverage(input.catalog),
+    ...resourcesByComponent(input.resources),
     "",
     "## Policy pack",
     "",
     ...input.policyReport,
+    "",
+    "## Control coverage",
+    "",
+    ...controlCoverage(input.catalog),
     "",
   ].join("\n");
 }
