@@ -11,7 +11,7 @@ import { parse } from "yaml";
 import { RUNNER_WORKFLOWS, runnerLabel } from "../components/cluster/runner";
 import { REPO_ROOT } from "./harness/stackFile";
 
-type Step = { name?: string; uses?: string; run?: string; shell?: string; with?: Record<string, unknown>; env?: Record<string, unknown> };
+type Step = { name?: string; id?: string; if?: string; uses?: string; run?: string; shell?: string; with?: Record<string, unknown>; env?: Record<string, unknown> };
 type Job = {
   name?: string;
   if?: string;
@@ -307,5 +307,29 @@ describe("delivery workflows", () => {
     expect(job.steps!.findIndex((s) => (s.run ?? "").includes("TERRAFORM_VAULT_AUTH_JWT"))).toBeLessThan(up);
     expect(job.steps!.findIndex((s) => (s.run ?? "").includes("port-forward"))).toBeLessThan(up);
     expect(step(job, "Azure/setup-kubectl")?.with).toEqual({ version: "v1.35.0" });
+  });
+
+  it("follows the delivery decision: its steps name the deploy jobs in order, and it and the README list every variable the workflows read", () => {
+    const flat = (file: string) => fs.readFileSync(path.join(REPO_ROOT, file), "utf8").replace(/\s+/g, " ");
+    const adr = flat("docs/decisions/delivery.md");
+    const readme = flat("README.md");
+    const jobs = Object.keys(load("deploy.yml").jobs);
+    expect(adr).toContain(`runs \`${jobs[0]}\`, then ${jobs.slice(1).map((j) => `\`${j}\``).join(" → ")}`);
+    expect(readme).toContain(`\`${jobs[0]}\`, then ${jobs.slice(1, 3).map((j) => `\`${j}\``).join(" → ")}`);
+    const variables = [...new Set(files.flatMap((file) => [...raw(file).matchAll(/\bvars\.([A-Z_]+)/g)].map((m) => m[1])))].sort();
+    expect(variables).toEqual([
+      "AWS_DEPLOY_ROLE_ARN",
+      "AWS_PREVIEW_ROLE_ARN",
+      "AWS_REGION",
+      "DEPLOY_RUNNER_PROJECT",
+      "PULUMI_DEPLOY_TEAM",
+      "PULUMI_FOUNDATION_STACK",
+      "PULUMI_ORG",
+      "PULUMI_PREVIEW_TEAM",
+      "PULUMI_STACK",
+    ]);
+    for (const name of variables) {
+      expect({ name, adr: adr.includes(`\`${name}\``), readme: readme.includes(`\`${name}\``) }).toEqual({ name, adr: true, readme: true });
+    }
   });
 });
