@@ -1,25 +1,33 @@
 import { ConfigError } from "./errors";
-import { parseStackConfig } from "./load";
+import { parseFoundationConfig, parseStackConfig } from "./load";
 
-const valid = () => ({
+const FOUNDATION_STACK = "acme-corp/agent-platform/prod-foundation";
+const DEPLOYER = "arn:aws:iam::123456789012:role/deployer";
+const valid = (): Record<string, unknown> => ({
   domain: "agents.example.com",
   hostedZoneId: "Z0123456789ABCDEFGHIJ",
   acmeEmail: "platform@example.com",
+  cluster: { foundationStack: FOUNDATION_STACK, deployerRoleArn: DEPLOYER },
   platformApi: { image: "ghcr.io/example/api:1.0.0" },
   agentImages: { gateway: "ghcr.io/openclaw/openclaw:2026.4.15" },
   tenants: [{ id: "acme", modelProvider: "anthropic" }],
   alertWebhookUrl: "https://hooks.slack.com/services/T000/B000/XXXX",
 });
+const withCluster = (cluster: Record<string, unknown>) => ({ ...valid(), cluster: { foundationStack: FOUNDATION_STACK, deployerRoleArn: DEPLOYER, ...cluster } });
 const SECRETS = ["alertWebhookUrl"];
 
-function problemsOf(raw: Record<string, unknown>, secretKeys: string[] = SECRETS): string[] {
+function messages(run: () => unknown): string[] {
   try {
-    parseStackConfig(raw, secretKeys);
+    run();
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return (error as ConfigError).problems.map((p) => `${p.key}: ${p.rule} (got ${p.value})`);
   }
   throw new Error("expected the configuration to be rejected");
+}
+
+function problemsOf(raw: Record<string, unknown>, secretKeys: string[] = SECRETS): string[] {
+  return messages(() => parseStackConfig(raw, secretKeys));
 }
 
 describe("stack configuration", () => {
@@ -29,11 +37,16 @@ describe("stack configuration", () => {
     expect(config.cluster).toEqual({
       mode: "eks",
       kubernetesVersion: "1.35",
-      vpcCidr: "10.0.0.0/16",
-      availabilityZoneCount: 3,
+      foundationStack: FOUNDATION_STACK,
+      deployerRoleArn: DEPLOYER,
       publicAccessCidrs: [],
       adminRoleArns: [],
       gvisorVersion: "20261005.0",
+      gvisorSha512: {
+        runsc: "0e0a278f73a3017c45d6fa790ca06a3f62c272c873b504c514efafb3ddacc9ea0f372376128bff8ffe3d766d7cd5f22ceda8bab8075ea10e1064e065d21d8266",
+        "containerd-shim-runsc-v1":
+          "1a30ac91bef05cd8f00a2516a341ffcbe9a6f8a034792f17bfe1957617dfec3d64d41fa6b84ad7bcd5b13406889a6737e672fdd501be3cb349f788ff8dccf961",
+      },
       systemNodes: { instanceTypes: ["m7i.large"], minSize: 3, desiredSize: 3, maxSize: 6, diskSizeGiB: 50 },
       sandboxNodes: { instanceTypes: ["m7i.2xlarge"], minSize: 3, desiredSize: 3, maxSize: 30, diskSizeGiB: 100 },
     });
@@ -108,14 +121,49 @@ describe("stack configuration", () => {
     ]);
   });
 
-  it("rejects CIDRs with host bits, public VPC ranges and an API open to the internet", () => {
-    const raw = { ...valid(), cluster: { vpcCidr: "10.0.0.1/16", publicAccessCidrs: ["0.0.0.0/0", "203.0.113.0/33"] } };
-    expect(problemsOf(raw)).toEqual([
-      'agent-platform:cluster.vpcCidr: must be an IPv4 CIDR block with no host bits set, e.g. 10.0.0.0/16 (got "10.0.0.1/16")',
-      'agent-platform:cluster.vpcCidr: must be a private (RFC 1918) block between /16 and /20, room for six subnets (got "10.0.0.1/16")',
+  it("rejects malformed API access CIDRs and an API open to the internet", () => {
+    expect(problemsOf(withCluster({ publicAccessCidrs: ["0.0.0.0/0", "203.0.113.0/33"] }))).toEqual([
       'agent-platform:cluster.publicAccessCidrs[0]: must not open the Kubernetes API to the whole internet (got "0.0.0.0/0")',
       'agent-platform:cluster.publicAccessCidrs[1]: must be an IPv4 CIDR block with no host bits set, e.g. 10.0.0.0/16 (got "203.0.113.0/33")',
     ]);
+  });
+
+  it("refuses documentation and non-routable ranges in publicAccessCidrs, naming the key and the range", () => {
+    const rule = "must be a public, routable range (an operator's static egress address)";
+    const cidrs = ["203.0.113.0/24", "198.51.100.7/32", "192.0.2.0/28", "10.20.0.0/16", "100.64.0.0/10", "169.254.169.254/32", "0.0.0.0/1"];
+    expect(problemsOf(withCluster({ publicAccessCidrs: cidrs }))).toEqual([
+      `agent-platform:cluster.publicAccessCidrs[0]: ${rule}: 203.0.113.0/24 is TEST-NET-3, reserved for documentation (RFC 5737) (got "203.0.113.0/24")`,
+      `agent-platform:cluster.publicAccessCidrs[1]: ${rule}: 198.51.100.0/24 is TEST-NET-2, reserved for documentation (RFC 5737) (got "198.51.100.7/32")`,
+      `agent-platform:cluster.publicAccessCidrs[2]: ${rule}: 192.0.2.0/24 is TEST-NET-1, reserved for documentation (RFC 5737) (got "192.0.2.0/28")`,
+      `agent-platform:cluster.publicAccessCidrs[3]: ${rule}: 10.0.0.0/8 is private address space (RFC 1918) (got "10.20.0.0/16")`,
+      `agent-platform:cluster.publicAccessCidrs[4]: ${rule}: 100.64.0.0/10 is shared carrier-grade NAT space (RFC 6598) (got "100.64.0.0/10")`,
+      `agent-platform:cluster.publicAccessCidrs[5]: ${rule}: 169.254.0.0/16 is link-local (RFC 3927) (got "169.254.169.254/32")`,
+      `agent-platform:cluster.publicAccessCidrs[6]: ${rule}: 0.0.0.0/8 is "this network" (RFC 791) (got "0.0.0.0/1")`,
+    ]);
+    expect(parseStackConfig(withCluster({ publicAccessCidrs: ["52.94.76.0/24", "3.5.140.2/32"] }), SECRETS).cluster.publicAccessCidrs).toEqual([
+      "52.94.76.0/24",
+      "3.5.140.2/32",
+    ]);
+  });
+
+  it("requires the foundation stack and the deployer role of an eks platform stack, not of a tenants shard", () => {
+    expect(problemsOf({ ...valid(), cluster: {} })).toEqual([
+      "agent-platform:cluster.foundationStack: is required when cluster.mode is eks: <organization>/<project>/<stack> of the foundation stack that holds the VPC and the in-VPC deploy runner (docs/decisions/delivery.md) (got nothing)",
+      "agent-platform:cluster.deployerRoleArn: is required when cluster.mode is eks: the role CI deploys with, named so that key policies and access entries do not change with whoever runs a preview (got nothing)",
+    ]);
+    const shard = { ...valid(), cluster: {}, stackRole: "tenants", platformStack: "acme-corp/agent-platform/prod" };
+    expect(parseStackConfig(shard, SECRETS).stackRole).toBe("tenants");
+  });
+
+  it("requires the SHA-512 of any gVisor release but the pinned one, next to its version", () => {
+    expect(problemsOf(withCluster({ gvisorVersion: "20261201.0" }))).toEqual([
+      "agent-platform:cluster.gvisorSha512: is required when gvisorVersion is not 20261005.0: pin the SHA-512 of that release's x86_64 runsc and containerd-shim-runsc-v1 next to it (got nothing)",
+    ]);
+    expect(problemsOf(withCluster({ gvisorVersion: "20261201.0", gvisorSha512: { runsc: "abc", "containerd-shim-runsc-v1": "f".repeat(128) } }))).toEqual([
+      'agent-platform:cluster.gvisorSha512.runsc: must be a SHA-512 digest: 128 lowercase hex digits (got "abc")',
+    ]);
+    const pinned = { runsc: "a".repeat(128), "containerd-shim-runsc-v1": "b".repeat(128) };
+    expect(parseStackConfig(withCluster({ gvisorVersion: "20261201.0", gvisorSha512: pinned }), SECRETS).cluster.gvisorSha512).toEqual(pinned);
   });
 
   it("rejects unpinned and :latest images", () => {
@@ -136,7 +184,7 @@ describe("stack configuration", () => {
   });
 
   it("names unknown keys so typos do not pass silently", () => {
-    const raw = { ...valid(), cluster: { kubernetesVersion: "1.35", replcas: 3 }, tenant: [] };
+    const raw = { ...withCluster({ kubernetesVersion: "1.35", replcas: 3 }), tenant: [] };
     expect(problemsOf(raw)).toEqual([
       "agent-platform:cluster.replcas: is not a known setting (check the spelling against Pulumi.yaml) (got 3)",
       "agent-platform:tenant: is not a known setting (check the spelling against Pulumi.yaml) (got [])",
@@ -196,5 +244,51 @@ describe("stack configuration", () => {
     const raw = { ...valid(), alertWebhookUrl: "http://hooks.example.com/very-secret-token" };
     const problems = problemsOf(raw, ["alertWebhookUrl"]);
     expect(problems).toEqual(["agent-platform:alertWebhookUrl: must be an https:// URL (got [secret])"]);
+  });
+});
+
+describe("foundation stack configuration", () => {
+  const runner = { repository: "acme-corp/agent-platform", connectionArn: "arn:aws:codeconnections:us-east-1:123456789012:connection/0b3c8f1e-6a2d-4c7e-9f15-2d8e4a6b7c90" };
+  const foundation = (settings: Record<string, unknown> = {}) => ({ stackRole: "foundation", foundation: { clusterName: "agent-platform-prod", runner, ...settings } });
+  const foundationProblems = (raw: Record<string, unknown>) => messages(() => parseFoundationConfig(raw));
+
+  it("applies the documented defaults: a /16, three zones chosen by the program, a medium runner", () => {
+    expect(parseFoundationConfig(foundation()).foundation).toEqual({
+      clusterName: "agent-platform-prod",
+      vpcCidr: "10.0.0.0/16",
+      availabilityZoneCount: 3,
+      runner: { ...runner, computeType: "BUILD_GENERAL1_MEDIUM", image: "aws/codebuild/amazonlinux-x86_64-standard:5.0" },
+    });
+    expect(parseFoundationConfig(foundation({ availabilityZoneIds: ["use1-az4", "use1-az1", "use1-az2", "use1-az6"] })).foundation.availabilityZoneCount).toBe(4);
+  });
+
+  it("refuses zone names, Local Zones, duplicates and the zone IDs where EKS refuses cluster subnets", () => {
+    const zoneIdRule = "must be an Availability Zone ID such as use1-az1 (not a zone name such as us-east-1a, nor a Local or Wavelength Zone)";
+    expect(foundationProblems(foundation({ availabilityZoneIds: ["us-east-1a", "use1-bos1-az1", "use1-az3", "use1-az1", "use1-az1"] }))).toEqual([
+      `agent-platform:foundation.availabilityZoneIds[0]: ${zoneIdRule} (got "us-east-1a")`,
+      `agent-platform:foundation.availabilityZoneIds[1]: ${zoneIdRule} (got "use1-bos1-az1")`,
+      'agent-platform:foundation.availabilityZoneIds[2]: is a zone where EKS refuses cluster subnets (use1-az3, usw1-az2, cac1-az3; EKS user guide, subnet requirements) (got "use1-az3")',
+      'agent-platform:foundation.availabilityZoneIds[4]: duplicate zone ID (got "use1-az1")',
+    ]);
+    expect(foundationProblems(foundation({ availabilityZoneIds: ["use1-az1", "use1-az2", "use1-az4"], availabilityZoneCount: 4 }))).toEqual([
+      "agent-platform:foundation.availabilityZoneCount: must equal the number of availabilityZoneIds (3), or be left out (got 4)",
+    ]);
+  });
+
+  it("refuses a public or oversized VPC block, a malformed runner and any platform setting", () => {
+    const raw = {
+      ...foundation({ vpcCidr: "10.0.0.1/16", runner: { repository: "agent-platform", connectionArn: "arn:aws:iam::123456789012:role/x" } }),
+      domain: "agents.example.com",
+    };
+    expect(foundationProblems(raw)).toEqual([
+      'agent-platform:foundation.vpcCidr: must be an IPv4 CIDR block with no host bits set, e.g. 10.0.0.0/16 (got "10.0.0.1/16")',
+      'agent-platform:foundation.vpcCidr: must be a private (RFC 1918) block between /16 and /20, room for six subnets (got "10.0.0.1/16")',
+      'agent-platform:foundation.runner.repository: must be a GitHub repository as <owner>/<name> (got "agent-platform")',
+      'agent-platform:foundation.runner.connectionArn: must be the ARN of an AWS CodeConnections connection, e.g. arn:aws:codeconnections:us-east-1:123456789012:connection/<uuid> (got "arn:aws:iam::123456789012:role/x")',
+      'agent-platform:domain: is not a known setting (check the spelling against Pulumi.yaml) (got "agents.example.com")',
+    ]);
+    expect(foundationProblems(foundation({ vpcCidr: "8.8.0.0/16" }))).toEqual([
+      'agent-platform:foundation.vpcCidr: must be a private (RFC 1918) block between /16 and /20, room for six subnets (got "8.8.0.0/16")',
+    ]);
   });
 });

@@ -48,18 +48,49 @@ export const MODEL_PROVIDER_HOSTS: Record<ModelProvider, readonly string[]> = {
   "azure-openai": [],
 };
 
+/**
+ * The gVisor release sandbox nodes install, and the SHA-512 of its two x86_64 binaries. The digests
+ * are reviewed in git next to the version: the node compares the download against them, not against
+ * a checksum file fetched from the same bucket (which would prove integrity, not authenticity).
+ * Recorded from the files inside the release's gvisor.tar.bz2, whose published .sha512 matched;
+ * re-check with `curl -fsSL https://storage.googleapis.com/gvisor/releases/release/<version>/x86_64/runsc.sha512`
+ * (and containerd-shim-runsc-v1.sha512) whenever the version changes.
+ */
+export const GVISOR_RELEASE = {
+  version: "20261005.0",
+  sha512: {
+    runsc: "0e0a278f73a3017c45d6fa790ca06a3f62c272c873b504c514efafb3ddacc9ea0f372376128bff8ffe3d766d7cd5f22ceda8bab8075ea10e1064e065d21d8266",
+    "containerd-shim-runsc-v1":
+      "1a30ac91bef05cd8f00a2516a341ffcbe9a6f8a034792f17bfe1957617dfec3d64d41fa6b84ad7bcd5b13406889a6737e672fdd501be3cb349f788ff8dccf961",
+  },
+} as const;
+
+/**
+ * Zone IDs where EKS refuses cluster (control-plane) subnets: EKS user guide,
+ * networking/network-reqs.adoc, "Subnet requirements for clusters". Zone IDs, not names: a name
+ * maps to a different physical zone in every account.
+ */
+export const EKS_REFUSED_ZONE_IDS = ["use1-az3", "usw1-az2", "cac1-az3"] as const;
+
 export const DEFAULTS = {
   stackRole: "all",
   cluster: {
     mode: "eks",
     kubernetesVersion: "1.35",
-    vpcCidr: "10.0.0.0/16",
-    availabilityZoneCount: 3,
     publicAccessCidrs: [] as string[],
     adminRoleArns: [] as string[],
-    gvisorVersion: "20261005.0",
+    gvisorVersion: GVISOR_RELEASE.version,
     systemNodes: { instanceTypes: ["m7i.large"], minSize: 3, desiredSize: 3, maxSize: 6, diskSizeGiB: 50 },
     sandboxNodes: { instanceTypes: ["m7i.2xlarge"], minSize: 3, desiredSize: 3, maxSize: 30, diskSizeGiB: 100 },
+  },
+  foundation: {
+    vpcCidr: "10.0.0.0/16",
+    availabilityZoneCount: 3,
+    runner: {
+      computeType: "BUILD_GENERAL1_MEDIUM",
+      /** CodeBuild's curated Amazon Linux 2023 image: Docker, AWS CLI v2, git; Node comes from .nvmrc. */
+      image: "aws/codebuild/amazonlinux-x86_64-standard:5.0",
+    },
   },
   platformApi: {
     replicas: 3,

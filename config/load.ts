@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, SECRET_KEYS } from "./defaults";
 import { ConfigError, ConfigProblem, toProblems } from "./errors";
-import { CONFIG_KEYS, StackConfig, stackConfigSchema } from "./schema";
+import { CONFIG_KEYS, FoundationConfig, StackConfig, foundationConfigSchema, stackConfigSchema } from "./schema";
 
 // The SDK knows which settings arrived as secrets but leaves the question out of its typings.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -31,8 +31,17 @@ export function parseStackConfig(raw: Record<string, unknown>, secretKeys: reado
   return result.data!;
 }
 
-/** Reads every `agent-platform:` setting from the running Pulumi program's configuration. */
-export function loadStackConfig(): StackConfig {
+/**
+ * Validates the settings of a foundation stack (stackRole foundation). It holds only the network
+ * and the deploy runner, so any platform setting there is refused as unknown rather than ignored.
+ */
+export function parseFoundationConfig(raw: Record<string, unknown>): FoundationConfig {
+  const result = foundationConfigSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(toProblems(result.error.issues, raw));
+  return result.data;
+}
+
+function readRawConfig(): { raw: Record<string, unknown>; secretKeys: string[] } {
   const raw: Record<string, unknown> = {};
   const secretKeys: string[] = [];
   const prefix = `${PROJECT}:`;
@@ -43,7 +52,19 @@ export function loadStackConfig(): StackConfig {
     raw[key] = decode(all[fullKey]);
     if (isConfigSecret(fullKey)) secretKeys.push(key);
   }
+  return { raw, secretKeys };
+}
+
+/** Reads every `agent-platform:` setting from the running Pulumi program's configuration. */
+export function loadStackConfig(): StackConfig {
+  const { raw, secretKeys } = readRawConfig();
   return parseStackConfig(raw, secretKeys);
+}
+
+/** A foundation stack's settings or a platform/tenants stack's, told apart by `stackRole`. */
+export function loadConfig(): StackConfig | FoundationConfig {
+  const { raw, secretKeys } = readRawConfig();
+  return raw.stackRole === "foundation" ? parseFoundationConfig(raw) : parseStackConfig(raw, secretKeys);
 }
 
 /**
@@ -65,10 +86,11 @@ export { CONFIG_KEYS };
  * The AWS region of an EKS stack (`aws:region`, the AWS provider's own setting). Checked with the
  * rest of the configuration, before any resource is declared.
  */
-export function loadAwsRegion(config: StackConfig): string | undefined {
+export function loadAwsRegion(config: StackConfig | FoundationConfig): string | undefined {
   const region = pulumi.runtime.allConfig()["aws:region"];
-  if (config.cluster.mode === "eks" && !region) {
-    throw new ConfigError([{ key: "aws:region", rule: "is required when cluster.mode is eks", value: "nothing" }]);
+  if ((config.stackRole === "foundation" || config.cluster.mode === "eks") && !region) {
+    const rule = config.stackRole === "foundation" ? "is required in a foundation stack" : "is required when cluster.mode is eks";
+    throw new ConfigError([{ key: "aws:region", rule, value: "nothing" }]);
   }
   return region;
 }

@@ -64,6 +64,44 @@ export function isRfc1918(cidr: Ipv4Cidr): boolean {
   return PRIVATE_RANGES.some((range) => cidrContains(range, cidr));
 }
 
+/**
+ * IPv4 space that no client on the internet can connect from: the IANA special-purpose registry
+ * (RFC 6890) entries that are not globally reachable, documentation ranges included. An EKS
+ * public endpoint restricted to one of these admits nobody, so it is refused rather than shipped.
+ */
+export const NON_ROUTABLE_RANGES: readonly { cidr: string; name: string }[] = [
+  { cidr: "0.0.0.0/8", name: "\"this network\" (RFC 791)" },
+  { cidr: "10.0.0.0/8", name: "private address space (RFC 1918)" },
+  { cidr: "100.64.0.0/10", name: "shared carrier-grade NAT space (RFC 6598)" },
+  { cidr: "127.0.0.0/8", name: "loopback (RFC 1122)" },
+  { cidr: "169.254.0.0/16", name: "link-local (RFC 3927)" },
+  { cidr: "172.16.0.0/12", name: "private address space (RFC 1918)" },
+  { cidr: "192.0.0.0/24", name: "IETF protocol assignments (RFC 6890)" },
+  { cidr: "192.0.2.0/24", name: "TEST-NET-1, reserved for documentation (RFC 5737)" },
+  { cidr: "192.88.99.0/24", name: "the deprecated 6to4 relay anycast (RFC 7526)" },
+  { cidr: "192.168.0.0/16", name: "private address space (RFC 1918)" },
+  { cidr: "198.18.0.0/15", name: "benchmarking space (RFC 2544)" },
+  { cidr: "198.51.100.0/24", name: "TEST-NET-2, reserved for documentation (RFC 5737)" },
+  { cidr: "203.0.113.0/24", name: "TEST-NET-3, reserved for documentation (RFC 5737)" },
+  { cidr: "224.0.0.0/4", name: "multicast (RFC 5771)" },
+  { cidr: "240.0.0.0/4", name: "reserved space (RFC 1112)" },
+];
+
+/**
+ * Why a block cannot be a source of internet clients, or undefined when it can. A block that
+ * contains a non-routable range (0.0.0.0/1, say) is refused too: part of it admits nobody, and
+ * the rest is far wider than any deployer's egress.
+ */
+export function nonRoutableReason(cidr: Ipv4Cidr): string | undefined {
+  // 0.0.0.0/0 has its own, plainer refusal in the schema.
+  if (cidr.prefix === 0) return undefined;
+  for (const range of NON_ROUTABLE_RANGES) {
+    const parsed = parseIpv4Cidr(range.cidr)!;
+    if (cidrContains(parsed, cidr) || cidrContains(cidr, parsed)) return `${range.cidr} is ${range.name}`;
+  }
+  return undefined;
+}
+
 /** Kubernetes resource quantities as the API server accepts them (decimal and binary suffixes). */
 const QUANTITY = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 const MULTIPLIERS: Record<string, number> = {
@@ -130,4 +168,35 @@ export function isIamPrincipalArn(value: string): boolean {
 export const STACK_REFERENCE_RULE = "must be a fully qualified stack name: <organization>/<project>/<stack>";
 export function isStackReference(value: string): boolean {
   return /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/.test(value);
+}
+
+/**
+ * Availability Zone IDs (use1-az1, euw2-az3), which name the same physical zone in every account;
+ * zone names (us-east-1a) are shuffled per account. Local Zones (use1-bos1-az1) and Wavelength
+ * zones carry an extra segment and do not match.
+ */
+export const ZONE_ID_RULE = "must be an Availability Zone ID such as use1-az1 (not a zone name such as us-east-1a, nor a Local or Wavelength Zone)";
+export function isZoneId(value: string): boolean {
+  return /^[a-z]{2,}[0-9]+-az[0-9]+$/.test(value);
+}
+
+export const SHA512_RULE = "must be a SHA-512 digest: 128 lowercase hex digits";
+export function isSha512(value: string): boolean {
+  return /^[0-9a-f]{128}$/.test(value);
+}
+
+export const GITHUB_REPOSITORY_RULE = "must be a GitHub repository as <owner>/<name>";
+export function isGithubRepository(value: string): boolean {
+  return /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/.test(value);
+}
+
+export const CONNECTION_ARN_RULE =
+  "must be the ARN of an AWS CodeConnections connection, e.g. arn:aws:codeconnections:us-east-1:123456789012:connection/<uuid>";
+export function isConnectionArn(value: string): boolean {
+  return /^arn:aws(?:-cn|-us-gov)?:(?:codeconnections|codestar-connections):[a-z0-9-]+:[0-9]{12}:connection\/[0-9a-f-]{36}$/.test(value);
+}
+
+export const EKS_CLUSTER_NAME_RULE = "must be an EKS cluster name: letters, digits, '-' and '_', starting with a letter or digit, at most 100 characters";
+export function isEksClusterName(value: string): boolean {
+  return /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(value);
 }

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import {
   DEFAULTS,
+  EKS_REFUSED_ZONE_IDS,
+  GVISOR_RELEASE,
   MODEL_PROVIDER_HOSTS,
   ModelProvider,
   SUPPORTED_KUBERNETES_VERSIONS,
@@ -10,20 +12,31 @@ import {
 } from "./defaults";
 import {
   CIDR_RULE,
+  CONNECTION_ARN_RULE,
   DNS1123_LABEL_RULE,
+  EKS_CLUSTER_NAME_RULE,
   EMAIL_RULE,
+  GITHUB_REPOSITORY_RULE,
   HOSTNAME_RULE,
   IMAGE_RULE,
   QUANTITY_RULE,
   ROLE_ARN_RULE,
+  SHA512_RULE,
   STACK_REFERENCE_RULE,
+  ZONE_ID_RULE,
+  isConnectionArn,
   isDns1123Label,
+  isEksClusterName,
   isEmail,
+  isGithubRepository,
   isHostname,
   isIamPrincipalArn,
   isPinnedImage,
   isRfc1918,
+  isSha512,
   isStackReference,
+  isZoneId,
+  nonRoutableReason,
   parseIpv4Cidr,
   parseQuantity,
 } from "./rules";
@@ -85,29 +98,36 @@ const nodePool = (defaults: NodePoolDefaults) =>
       }
     });
 
+const roleArn = z.string().refine(isIamPrincipalArn, { error: ROLE_ARN_RULE });
+
+/** Where a public API endpoint may be reached from: a real, routable address, never a placeholder. */
+const publicAccessCidr = cidr
+  .refine((v) => v !== "0.0.0.0/0", { error: "must not open the Kubernetes API to the whole internet" })
+  .superRefine((value, ctx) => {
+    const parsed = parseIpv4Cidr(value);
+    const reason = parsed && nonRoutableReason(parsed);
+    if (reason) ctx.addIssue({ code: "custom", message: `must be a public, routable range (an operator's static egress address): ${reason}` });
+  });
+
 const clusterSchema = z
   .strictObject({
     mode: z.enum(["eks", "existing"]).default(DEFAULTS.cluster.mode),
     kubernetesVersion: z.enum(SUPPORTED_KUBERNETES_VERSIONS).default(DEFAULTS.cluster.kubernetesVersion),
-    vpcCidr: cidr
-      .refine((v) => {
-        const parsed = parseIpv4Cidr(v);
-        return parsed !== undefined && isRfc1918(parsed) && parsed.prefix >= 16 && parsed.prefix <= 20;
-      }, { error: "must be a private (RFC 1918) block between /16 and /20, room for six subnets" })
-      .default(DEFAULTS.cluster.vpcCidr),
-    availabilityZoneCount: z.int().min(3).max(6).default(DEFAULTS.cluster.availabilityZoneCount),
-    publicAccessCidrs: uniqueList(
-      cidr.refine((v) => v !== "0.0.0.0/0", { error: "must not open the Kubernetes API to the whole internet" }),
-      "CIDR",
-    ).default([...DEFAULTS.cluster.publicAccessCidrs]),
-    adminRoleArns: uniqueList(z.string().refine(isIamPrincipalArn, { error: ROLE_ARN_RULE }), "ARN").default([
-      ...DEFAULTS.cluster.adminRoleArns,
-    ]),
-    deployerRoleArn: z.string().refine(isIamPrincipalArn, { error: ROLE_ARN_RULE }).optional(),
+    foundationStack: z.string().refine(isStackReference, { error: STACK_REFERENCE_RULE }).optional(),
+    publicAccessCidrs: uniqueList(publicAccessCidr, "CIDR").default([...DEFAULTS.cluster.publicAccessCidrs]),
+    adminRoleArns: uniqueList(roleArn, "ARN").default([...DEFAULTS.cluster.adminRoleArns]),
+    deployerRoleArn: roleArn.optional(),
+    previewRoleArn: roleArn.optional(),
     gvisorVersion: z
       .string()
       .regex(/^[0-9]{8}(\.[0-9]+)?$/, { error: "must be a gVisor release such as 20251110.0" })
       .default(DEFAULTS.cluster.gvisorVersion),
+    gvisorSha512: z
+      .strictObject({
+        runsc: z.string().refine(isSha512, { error: SHA512_RULE }),
+        "containerd-shim-runsc-v1": z.string().refine(isSha512, { error: SHA512_RULE }),
+      })
+      .optional(),
     systemNodes: nodePool(DEFAULTS.cluster.systemNodes).prefault({}),
     sandboxNodes: nodePool(DEFAULTS.cluster.sandboxNodes).prefault({}),
     kubeconfigContext: z.string().min(1).optional(),
@@ -119,7 +139,69 @@ const clusterSchema = z
     if (cluster.mode === "eks" && cluster.kubeconfigContext) {
       ctx.addIssue({ code: "custom", path: ["kubeconfigContext"], message: "applies only when cluster.mode is existing" });
     }
-  });
+    if (cluster.gvisorVersion !== GVISOR_RELEASE.version && !cluster.gvisorSha512) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["gvisorSha512"],
+        message: `is required when gvisorVersion is not ${GVISOR_RELEASE.version}: pin the SHA-512 of that release's x86_64 runsc and containerd-shim-runsc-v1 next to it`,
+      });
+    }
+  })
+  .transform((cluster) => ({ ...cluster, gvisorSha512: cluster.gvisorSha512 ?? { ...GVISOR_RELEASE.sha512 } }));
+
+/**
+ * The foundation stack (stackRole foundation): the VPC and the in-VPC deploy runner, declared
+ * with AWS APIs only so a GitHub-hosted runner can apply it (docs/decisions/delivery.md).
+ */
+const foundationSchema = z
+  .strictObject({
+    clusterName: z.string().refine(isEksClusterName, { error: EKS_CLUSTER_NAME_RULE }),
+    vpcCidr: cidr
+      .refine((v) => {
+        const parsed = parseIpv4Cidr(v);
+        return parsed !== undefined && isRfc1918(parsed) && parsed.prefix >= 16 && parsed.prefix <= 20;
+      }, { error: "must be a private (RFC 1918) block between /16 and /20, room for six subnets" })
+      .default(DEFAULTS.foundation.vpcCidr),
+    availabilityZoneIds: uniqueList(
+      z
+        .string()
+        .refine(isZoneId, { error: ZONE_ID_RULE })
+        .refine((v) => !(EKS_REFUSED_ZONE_IDS as readonly string[]).includes(v), {
+          error: `is a zone where EKS refuses cluster subnets (${EKS_REFUSED_ZONE_IDS.join(", ")}; EKS user guide, subnet requirements)`,
+        }),
+      "zone ID",
+    )
+      .min(3, { error: "must list at least 3 zone IDs" })
+      .max(6, { error: "must list at most 6 zone IDs" })
+      .optional(),
+    availabilityZoneCount: z.int().min(3).max(6).optional(),
+    runner: z.strictObject({
+      repository: z.string().refine(isGithubRepository, { error: GITHUB_REPOSITORY_RULE }),
+      connectionArn: z.string().refine(isConnectionArn, { error: CONNECTION_ARN_RULE }),
+      computeType: z
+        .enum(["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE"])
+        .default(DEFAULTS.foundation.runner.computeType),
+      image: z.string().regex(/^aws\/codebuild\/[a-z0-9._-]+:[0-9.]+$/, { error: "must be a curated CodeBuild image, e.g. aws/codebuild/amazonlinux-x86_64-standard:5.0" }).default(DEFAULTS.foundation.runner.image),
+    }),
+  })
+  .superRefine((f, ctx) => {
+    if (f.availabilityZoneIds && f.availabilityZoneCount !== undefined && f.availabilityZoneCount !== f.availabilityZoneIds.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["availabilityZoneCount"],
+        message: `must equal the number of availabilityZoneIds (${f.availabilityZoneIds.length}), or be left out`,
+      });
+    }
+  })
+  .transform((f) => ({ ...f, availabilityZoneCount: f.availabilityZoneIds?.length ?? f.availabilityZoneCount ?? DEFAULTS.foundation.availabilityZoneCount }));
+
+export const foundationConfigSchema = z.strictObject({
+  stackRole: z.literal("foundation"),
+  foundation: foundationSchema,
+});
+
+/** The validated configuration of a foundation stack. */
+export type FoundationConfig = z.output<typeof foundationConfigSchema>;
 
 const tenantSchema = z
   .strictObject({
@@ -222,6 +304,24 @@ export const stackConfigSchema = stackConfigObject.superRefine((config, ctx) => 
     if (config.stackRole === "platform" && config.tenants.length > 0) {
       ctx.addIssue({ code: "custom", path: ["tenants"], message: "must be empty when stackRole is platform" });
     }
+    if (config.stackRole !== "tenants" && config.cluster.mode === "eks") {
+      if (!config.cluster.foundationStack) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["cluster", "foundationStack"],
+          message:
+            "is required when cluster.mode is eks: <organization>/<project>/<stack> of the foundation stack that holds the VPC and the in-VPC deploy runner (docs/decisions/delivery.md)",
+        });
+      }
+      if (!config.cluster.deployerRoleArn) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["cluster", "deployerRoleArn"],
+          message:
+            "is required when cluster.mode is eks: the role CI deploys with, named so that key policies and access entries do not change with whoever runs a preview",
+        });
+      }
+    }
   });
 
 /** The validated stack configuration, with every default applied. */
@@ -229,5 +329,5 @@ export type StackConfig = z.output<typeof stackConfigSchema>;
 export type TenantConfig = StackConfig["tenants"][number];
 export type ClusterConfig = StackConfig["cluster"];
 
-/** The top-level keys of the `agent-platform:` config namespace. */
-export const CONFIG_KEYS = Object.keys(stackConfigObject.shape) as (keyof StackConfig)[];
+/** The top-level keys of the `agent-platform:` config namespace, a foundation stack's included. */
+export const CONFIG_KEYS = [...Object.keys(stackConfigObject.shape), "foundation"] as (keyof StackConfig | "foundation")[];

@@ -28,9 +28,10 @@ const validConfig = fc
     replicas: fc.integer({ min: 3, max: 10 }),
     ids: fc.uniqueArray(tenantId, { maxLength: 4 }),
     latestTag: fc.constantFrom("warn", "deny"),
-    vpcOctet: fc.integer({ min: 0, max: 255 }),
+    // Routable public /24s an operator could list: 3.x.y.0/24 is AWS's, never special-purpose.
+    accessOctet: fc.integer({ min: 0, max: 255 }),
   })
-  .chain(({ domain, email, replicas, ids, latestTag, vpcOctet }) =>
+  .chain(({ domain, email, replicas, ids, latestTag, accessOctet }) =>
     fc.tuple(...ids.map(tenant)).map((tenants) => ({
       domain,
       hostedZoneId: "Z0123456789ABCDEFGHIJ",
@@ -38,7 +39,11 @@ const validConfig = fc
       platformApi: { image: "ghcr.io/example/api:1.2.3", replicas },
       agentImages: { gateway: "ghcr.io/openclaw/openclaw:2026.4.15" },
       admission: { latestTag },
-      cluster: { vpcCidr: `10.${vpcOctet}.0.0/16` },
+      cluster: {
+        foundationStack: "acme-corp/agent-platform/prod-foundation",
+        deployerRoleArn: "arn:aws:iam::123456789012:role/deployer",
+        publicAccessCidrs: [`3.${accessOctet}.0.0/24`],
+      },
       alertWebhookUrl: `https://hooks.${domain}/alerts`,
       tenants,
     })),
@@ -75,10 +80,12 @@ const corruption: fc.Arbitrary<(config: Config) => Corruption> = fc.oneof(
     key: `agent-platform:tenants[${c.tenants.length}].allowedApiHosts[0]`,
     apply: (config: Config) => withTenants(config, [{ id: "host-tenant", modelProvider: "openai", allowedApiHosts: [host] }]),
   })),
-  fc.constantFrom("10.0.0.0/8", "8.8.0.0/16", "10.0.0.1/16", "10.0.0.0", "300.0.0.0/16").map((vpcCidr) => () => ({
-    key: "agent-platform:cluster.vpcCidr",
-    apply: (config: Config) => ({ ...config, cluster: { vpcCidr } }),
-  })),
+  fc.constantFrom("203.0.113.0/24", "198.51.100.0/24", "192.0.2.10/32", "10.0.0.0/8", "192.168.1.0/24", "0.0.0.0/0", "3.0.0.1/16", "300.0.0.0/16").map(
+    (cidr) => () => ({
+      key: "agent-platform:cluster.publicAccessCidrs[0]",
+      apply: (config: Config) => ({ ...config, cluster: { ...config.cluster, publicAccessCidrs: [cidr] } }),
+    }),
+  ),
   fc.integer({ min: -5, max: 2 }).map((replicas) => () => ({
     key: "agent-platform:platformApi.replicas",
     apply: (config: Config) => ({ ...config, platformApi: { ...config.platformApi, replicas } }),

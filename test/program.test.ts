@@ -89,8 +89,12 @@ describe("RBAC", () => {
     // The program binds no Kubernetes role itself; workloads get only what their charts grant.
     expect(run.resources.filter((r) => /rbac.authorization.k8s.io\/v1:(Cluster)?RoleBinding$/.test(r.type))).toEqual([]);
     expect(run.findResource("aws:eks/cluster:Cluster", "cluster-eks").inputs.accessConfig.bootstrapClusterCreatorAdminPermissions).toBe(false);
-    const admins = run.findResources("aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((a) => a.inputs.principalArn);
-    expect(admins.sort()).toEqual(["arn:aws:iam::123456789012:role/agent-platform-deployer", "arn:aws:iam::123456789012:role/platform-admins"]);
+    const grants = run.findResources("aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((a) => [a.inputs.principalArn, a.inputs.policyArn.split("/").pop()]);
+    expect(grants.sort()).toEqual([
+      ["arn:aws:iam::123456789012:role/agent-platform-deployer", "AmazonEKSClusterAdminPolicy"],
+      ["arn:aws:iam::123456789012:role/agent-platform-preview", "AmazonEKSViewPolicy"],
+      ["arn:aws:iam::123456789012:role/platform-admins", "AmazonEKSClusterAdminPolicy"],
+    ]);
     const provider = run.findResource("pulumi:providers:kubernetes", "cluster-kubernetes");
     expect(provider.options.dependsOn).toEqual(expect.arrayContaining(run.findResources("aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((a) => a.urn)));
   });

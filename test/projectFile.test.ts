@@ -14,7 +14,7 @@ describe("Pulumi.yaml", () => {
   });
 
   it("describes every setting and types every scalar one", () => {
-    const structured = ["cluster", "platformApi", "agentImages", "admission", "vault", "tenants"];
+    const structured = ["cluster", "foundation", "platformApi", "agentImages", "admission", "vault", "tenants"];
     const problems = Object.entries(declared).flatMap(([key, d]) => {
       const name = key.replace(/^agent-platform:/, "");
       const issues: string[] = [];

@@ -8,11 +8,15 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { RUNNER_WORKFLOWS, runnerLabel } from "../components/cluster/runner";
 import { REPO_ROOT } from "./harness/stackFile";
 
-type Step = { name?: string; uses?: string; run?: string; shell?: string; with?: Record<string, unknown>; env?: Record<string, unknown> };
+type Step = { name?: string; id?: string; if?: string; uses?: string; run?: string; shell?: string; with?: Record<string, unknown>; env?: Record<string, unknown> };
 type Job = {
+  name?: string;
   if?: string;
+  "runs-on"?: string;
+  outputs?: Record<string, string>;
   uses?: string;
   needs?: string | string[];
   permissions?: Record<string, string> | string;
@@ -21,7 +25,13 @@ type Job = {
   "timeout-minutes"?: number;
   steps?: Step[];
 };
-type Workflow = { name: string; on: Record<string, unknown>; permissions?: Record<string, string>; jobs: Record<string, Job> };
+type Workflow = {
+  name: string;
+  on: Record<string, unknown>;
+  permissions?: Record<string, string>;
+  concurrency?: { group: string; "cancel-in-progress"?: boolean };
+  jobs: Record<string, Job>;
+};
 
 const WORKFLOWS_DIR = path.join(REPO_ROOT, ".github", "workflows");
 const ACTIONLINT = path.join(REPO_ROOT, ".tools", "bin", "actionlint");
@@ -34,7 +44,13 @@ const raw = (file: string): string => fs.readFileSync(path.join(WORKFLOWS_DIR, f
 const load = (file: string): Workflow => parse(raw(file)) as Workflow;
 const steps = (wf: Workflow): Step[] => Object.values(wf.jobs).flatMap((job) => job.steps ?? []);
 const PREVIEW_JOB = "preview";
+const FOUNDATION_PREVIEW_JOB = "foundation-preview";
 const FORK_JOB = "offline-plan";
+/** The in-VPC runner the foundation stack creates (components/cluster/runner.ts). */
+const RUNNER = runnerLabel("${{ vars.DEPLOY_RUNNER_PROJECT }}");
+const HOSTED = "ubuntu-24.04";
+const step = (job: Job, action: string) => job.steps!.find((s) => s.uses?.startsWith(`${action}@`));
+const pulumiSteps = (job: Job) => (job.steps ?? []).filter((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command);
 const SAME_REPO = "github.event.pull_request.head.repo.full_name == github.repository";
 const FORK = "github.event.pull_request.head.repo.full_name != github.repository";
 
@@ -104,10 +120,10 @@ describe("delivery workflows", () => {
       const cloudJobs = Object.entries(wf.jobs).filter(([, job]) =>
         (job.steps ?? []).some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@")),
       );
-      expect(cloudJobs.length).toBe(1);
+      expect(cloudJobs.length).toBe(file === "preview.yml" ? 2 : 4);
       for (const [, job] of cloudJobs) {
         expect(job.permissions).toMatchObject({ "id-token": "write", contents: "read" });
-        const aws = job.steps!.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))!;
+        const aws = step(job, "aws-actions/configure-aws-credentials")!;
         expect(String(aws.with?.["role-to-assume"])).toMatch(/^\$\{\{ vars\.AWS_\w+_ROLE_ARN \}\}$/);
         expect(String(aws.with?.["aws-region"])).toBe("${{ vars.AWS_REGION }}");
       }
@@ -116,6 +132,68 @@ describe("delivery workflows", () => {
       expect(raw(file)).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY/);
       // Nothing grants id-token or write access at workflow level: only the jobs that need it.
       expect(load(file).permissions).toEqual({ contents: "read" });
+    }
+  });
+
+  it("reaches Pulumi Cloud through OIDC only: previews as the preview team and role, ups as the deploy team and role, approved", () => {
+    for (const file of files) expect(raw(file)).not.toContain("PULUMI_ACCESS_TOKEN");
+    for (const file of ["preview.yml", "deploy.yml"]) {
+      for (const [name, job] of Object.entries(load(file).jobs)) {
+        const commands = pulumiSteps(job ?? {}).map((s) => s.with?.command);
+        if (commands.length === 0) continue;
+        const auth = step(job, "pulumi/auth-actions")!;
+        const role = String(step(job, "aws-actions/configure-aws-credentials")!.with?.["role-to-assume"]);
+        const deploying = commands.includes("up");
+        expect({ file, name, auth: auth.with }).toEqual({
+          file,
+          name,
+          auth: {
+            organization: "${{ vars.PULUMI_ORG }}",
+            "requested-token-type": "urn:pulumi:token-type:access_token:team",
+            scope: deploying ? "team:${{ vars.PULUMI_DEPLOY_TEAM }}" : "team:${{ vars.PULUMI_PREVIEW_TEAM }}",
+            "token-expiration": auth.with?.["token-expiration"],
+          },
+        });
+        expect(role).toBe(deploying ? "${{ vars.AWS_DEPLOY_ROLE_ARN }}" : "${{ vars.AWS_PREVIEW_ROLE_ARN }}");
+        const env = typeof job.environment === "string" ? job.environment : job.environment?.name;
+        expect({ name, environment: env }).toEqual({ name, environment: deploying ? "production" : undefined });
+        // The token is minted before the first Pulumi command that needs it.
+        expect(job.steps!.indexOf(auth)).toBeLessThan(job.steps!.findIndex((s) => s.uses?.startsWith("pulumi/actions@")));
+      }
+    }
+  });
+
+  it("runs the platform stack's jobs on the foundation's in-VPC runner and the foundation's on a GitHub-hosted one", () => {
+    const onRunner: string[] = [];
+    for (const file of ["preview.yml", "deploy.yml"]) {
+      const wf = load(file);
+      for (const [name, job] of Object.entries(wf.jobs)) {
+        const stacks = pulumiSteps(job ?? {}).map((s) => s.with?.["stack-name"]);
+        if (stacks.length === 0) continue;
+        const platform = stacks.includes("${{ vars.PULUMI_STACK }}");
+        expect({ name, stacks: [...new Set(stacks)] }).toEqual({ name, stacks: [platform ? "${{ vars.PULUMI_STACK }}" : "${{ vars.PULUMI_FOUNDATION_STACK }}"] });
+        expect({ name, runsOn: job["runs-on"] }).toEqual({ name, runsOn: platform ? RUNNER : HOSTED });
+        if (platform) onRunner.push(wf.name);
+      }
+      // The runner's webhook starts builds only for these workflows' jobs.
+      if (onRunner.includes(wf.name)) expect(RUNNER_WORKFLOWS).toContain(wf.name);
+    }
+    expect([...new Set(onRunner)].sort()).toEqual([...RUNNER_WORKFLOWS].sort());
+    // Jobs that never reach the cluster stay off the runner.
+    for (const name of Object.keys(load("test.yml").jobs)) expect(load("test.yml").jobs[name]["runs-on"]).toBe(HOSTED);
+  });
+
+  it("sets up Node from .nvmrc in every job, the Node 22 that package.json's engines require", () => {
+    const nvmrc = fs.readFileSync(path.join(REPO_ROOT, ".nvmrc"), "utf8").trim();
+    expect(nvmrc).toMatch(/^22\.\d+\.\d+$/);
+    expect(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).engines).toEqual({ node: ">=22" });
+    for (const file of files) {
+      for (const job of Object.values(load(file).jobs)) {
+        for (const s of (job.steps ?? []).filter((x) => x.uses?.startsWith("actions/setup-node@"))) {
+          expect(String(s.with?.["node-version-file"])).toMatch(/(^|\/)\.nvmrc$/);
+          expect(s.with?.["node-version"]).toBeUndefined();
+        }
+      }
     }
   });
 
@@ -143,21 +221,21 @@ describe("delivery workflows", () => {
     }
   });
 
-  it("preview.yml previews same-repository pull requests with the policy pack and comments on them", () => {
+  it("preview.yml previews both stacks of same-repository pull requests with the policy pack and comments on them", () => {
     const wf = load("preview.yml");
     expect(wf.on).toEqual({ pull_request: { branches: ["main"] } });
-    const job = wf.jobs[PREVIEW_JOB];
-    expect(job.if).toBe(SAME_REPO);
-    expect(job.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
-    const pulumi = job.steps!.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
-    expect(pulumi.with).toMatchObject({
-      command: "preview",
-      "stack-name": "${{ vars.PULUMI_STACK }}",
-      policyPacks: "./policy-pack",
-      "comment-on-pr": true,
-    });
-    expect(pulumi.env).toEqual({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
-    expect(job.steps!.some((s) => /npm ci .*--prefix policy-pack/.test(s.run ?? ""))).toBe(true);
+    for (const [jobName, stack] of [
+      [FOUNDATION_PREVIEW_JOB, "${{ vars.PULUMI_FOUNDATION_STACK }}"],
+      [PREVIEW_JOB, "${{ vars.PULUMI_STACK }}"],
+    ]) {
+      const job = wf.jobs[jobName];
+      expect(job.if).toBe(SAME_REPO);
+      expect(job.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
+      expect(pulumiSteps(job).map((s) => s.with)).toEqual([
+        expect.objectContaining({ command: "preview", "stack-name": stack, policyPacks: "./policy-pack", "comment-on-pr": true }),
+      ]);
+      expect(job.steps!.some((s) => /npm ci .*--prefix policy-pack/.test(s.run ?? ""))).toBe(true);
+    }
   });
 
   it("preview.yml gives fork pull requests the offline plan diff, without secrets or write access", () => {
@@ -172,6 +250,9 @@ describe("delivery workflows", () => {
     const runs = job.steps!.map((s) => s.run ?? "").join("\n");
     expect(runs).toMatch(/npm run plan -- --out "\$RUNNER_TEMP\/plan-base"/);
     expect(runs).toMatch(/npm run plan -- --out "\$RUNNER_TEMP\/plan-head" --diff "\$RUNNER_TEMP\/plan-base\/prod"/);
+    expect(runs).toContain('npm run plan -- --stack prod-foundation --out "$RUNNER_TEMP/plan-base"');
+    expect(runs).toContain('npm run plan -- --stack prod-foundation --out "$RUNNER_TEMP/plan-head" "${foundation_diff[@]}"');
+    expect(job.steps!.find((s) => (s.run ?? "").includes("$GITHUB_STEP_SUMMARY"))!.if).toBe("always()");
     expect(runs).toContain("$GITHUB_STEP_SUMMARY");
     const checkouts = job.steps!.filter((s) => s.uses?.startsWith("actions/checkout@"));
     expect(checkouts.map((s) => s.with?.ref)).toContain("${{ github.event.pull_request.base.sha }}");
@@ -180,20 +261,75 @@ describe("delivery workflows", () => {
     expect(String(upload.with?.path)).toContain("summary.md");
   });
 
-  it("deploy.yml runs the tests first, then pulumi up in the approved, serialised production environment", () => {
+  it("deploy.yml runs the tests, then each stack's preview before its approved up, foundation first, one run at a time", () => {
     const wf = load("deploy.yml");
     expect(Object.keys(wf.on).sort()).toEqual(["push", "workflow_dispatch"]);
     expect(wf.on.push).toEqual({ branches: ["main"] });
+    // A newer run waits behind a running deploy and never cancels it.
+    expect(wf.concurrency).toEqual({ group: "deploy-production", "cancel-in-progress": false });
     expect(wf.jobs.test.uses).toBe("./.github/workflows/test.yml");
-    const job = wf.jobs.deploy;
-    expect(job.needs).toBe("test");
-    expect(job.if).toBe("github.ref == 'refs/heads/main'");
-    const env = typeof job.environment === "string" ? job.environment : job.environment?.name;
-    expect(env).toBe("production");
-    expect(job.concurrency).toEqual({ group: "deploy-production", "cancel-in-progress": false });
-    expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
-    const pulumi = job.steps!.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
-    expect(pulumi.with).toMatchObject({ command: "up", "stack-name": "${{ vars.PULUMI_STACK }}", policyPacks: "./policy-pack" });
-    expect(pulumi.env).toEqual({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
+    const order = Object.entries(wf.jobs).map(([name, job]) => [name, job.needs ?? null, pulumiSteps(job).map((s) => `${s.with?.command} ${s.with?.["stack-name"]}`)]);
+    expect(order).toEqual([
+      ["test", null, []],
+      ["foundation-preview", "test", ["preview ${{ vars.PULUMI_FOUNDATION_STACK }}"]],
+      ["foundation-up", "foundation-preview", ["up ${{ vars.PULUMI_FOUNDATION_STACK }}"]],
+      ["platform-preview", ["foundation-preview", "foundation-up"], ["preview ${{ vars.PULUMI_STACK }}"]],
+      ["platform-up", "platform-preview", ["up ${{ vars.PULUMI_STACK }}"]],
+    ]);
+    expect(wf.jobs["foundation-preview"].if).toBe("github.ref == 'refs/heads/main'");
+    // No approval is asked for a foundation that does not change.
+    expect(wf.jobs["foundation-preview"].outputs).toEqual({ changes: "${{ steps.changes.outputs.count }}" });
+    expect(wf.jobs["foundation-up"].if).toBe("needs.foundation-preview.outputs.changes != '0'");
+    expect(wf.jobs["platform-preview"].if).toBe(
+      "${{ !cancelled() && needs.foundation-preview.result == 'success' && (needs.foundation-up.result == 'success' || needs.foundation-up.result == 'skipped') }}",
+    );
+    expect(wf.jobs["platform-up"].if).toBe("${{ !cancelled() && needs.platform-preview.result == 'success' }}");
+    for (const name of ["foundation-up", "platform-up"]) {
+      const job = wf.jobs[name];
+      expect(typeof job.environment === "string" ? job.environment : job.environment?.name).toBe("production");
+      expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
+      expect(pulumiSteps(job)[0].with).toMatchObject({ command: "up", policyPacks: "./policy-pack" });
+    }
+    // The approver reads the preview of the same commit in the run's summary.
+    for (const name of ["foundation-preview", "platform-preview"]) expect(pulumiSteps(wf.jobs[name])[0].with).toMatchObject({ "comment-on-summary": true });
+  });
+
+  it("deploy.yml gives the platform's up a Vault login (OIDC token for audience vault) and reaches Vault through the API server", () => {
+    const job = load("deploy.yml").jobs["platform-up"];
+    const runs = job.steps!.map((s) => s.run ?? "").join("\n");
+    expect(runs).toContain('"$ACTIONS_ID_TOKEN_REQUEST_URL&audience=vault"');
+    expect(runs).toContain('echo "::add-mask::$jwt"');
+    expect(runs).toContain('echo "TERRAFORM_VAULT_AUTH_JWT=$jwt" >> "$GITHUB_ENV"');
+    expect(runs).toContain("port-forward service/vault-active 8200:8200");
+    expect(runs).toContain('echo "VAULT_CACERT=$RUNNER_TEMP/vault-ca.pem" >> "$GITHUB_ENV"');
+    // Both before the up that configures Vault.
+    const up = job.steps!.findIndex((s) => s.with?.command === "up");
+    expect(job.steps!.findIndex((s) => (s.run ?? "").includes("TERRAFORM_VAULT_AUTH_JWT"))).toBeLessThan(up);
+    expect(job.steps!.findIndex((s) => (s.run ?? "").includes("port-forward"))).toBeLessThan(up);
+    expect(step(job, "Azure/setup-kubectl")?.with).toEqual({ version: "v1.35.0" });
+  });
+
+  it("follows the delivery decision: its steps name the deploy jobs in order, and it and the README list every variable the workflows read", () => {
+    const flat = (file: string) => fs.readFileSync(path.join(REPO_ROOT, file), "utf8").replace(/\s+/g, " ");
+    const adr = flat("docs/decisions/delivery.md");
+    const readme = flat("README.md");
+    const jobs = Object.keys(load("deploy.yml").jobs);
+    expect(adr).toContain(`runs \`${jobs[0]}\`, then ${jobs.slice(1).map((j) => `\`${j}\``).join(" → ")}`);
+    expect(readme).toContain(`\`${jobs[0]}\`, then ${jobs.slice(1, 3).map((j) => `\`${j}\``).join(" → ")}`);
+    const variables = [...new Set(files.flatMap((file) => [...raw(file).matchAll(/\bvars\.([A-Z_]+)/g)].map((m) => m[1])))].sort();
+    expect(variables).toEqual([
+      "AWS_DEPLOY_ROLE_ARN",
+      "AWS_PREVIEW_ROLE_ARN",
+      "AWS_REGION",
+      "DEPLOY_RUNNER_PROJECT",
+      "PULUMI_DEPLOY_TEAM",
+      "PULUMI_FOUNDATION_STACK",
+      "PULUMI_ORG",
+      "PULUMI_PREVIEW_TEAM",
+      "PULUMI_STACK",
+    ]);
+    for (const name of variables) {
+      expect({ name, adr: adr.includes(`\`${name}\``), readme: readme.includes(`\`${name}\``) }).toEqual({ name, adr: true, readme: true });
+    }
   });
 });

@@ -1,4 +1,5 @@
-import { ProgramRun, runProgram } from "../../test/harness/run";
+import { ProgramFailed, ProgramRun, runProgram } from "../../test/harness/run";
+import { readStackConfig } from "../../test/harness/stackFile";
 
 const KEY = (name: string) => `arn:aws:kms:us-east-1:123456789012:key/cluster-${name}-key-id`;
 
@@ -23,16 +24,22 @@ describe("Cluster on EKS (prod stack)", () => {
     expect(cluster.options.dependsOn).toContain(logs.urn);
   });
 
-  it("pins a supported Kubernetes version, API access entries and no creator admin", () => {
+  it("pins a supported Kubernetes version, a private endpoint, API access entries and no creator admin", () => {
     const cluster = run.findResource("aws:eks/cluster:Cluster", "cluster-eks");
     expect(cluster.inputs).toMatchObject({
       name: "agent-platform-prod",
       version: "1.35",
       accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
+      bootstrapSelfManagedAddons: false,
       upgradePolicy: { supportType: "STANDARD" },
-      vpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] },
     });
-    expect(run.findResource("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-admin-0").inputs).toEqual({
+    expect(cluster.inputs.vpcConfig).toEqual({
+      subnetIds: ["foundation-private-0-id", "foundation-private-1-id", "foundation-private-2-id"],
+      securityGroupIds: ["foundation-control-plane-access-id"],
+      endpointPrivateAccess: true,
+      endpointPublicAccess: false,
+    });
+    expect(run.findResource("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-access-platform-admins-262f39").inputs).toEqual({
       clusterName: "agent-platform-prod",
       principalArn: "arn:aws:iam::123456789012:role/platform-admins",
       policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
@@ -40,29 +47,23 @@ describe("Cluster on EKS (prod stack)", () => {
     });
   });
 
-  it("puts nodes only in private subnets across three zones, with NAT egress per zone and flow logs", () => {
-    const subnets = run.findResources("aws:ec2/subnet:Subnet");
-    expect(subnets.map((s) => [s.name, s.inputs.cidrBlock, s.inputs.availabilityZone, s.inputs.mapPublicIpOnLaunch])).toEqual([
-      ["cluster-public-0", "10.40.224.0/22", "us-east-1a", false],
-      ["cluster-private-0", "10.40.0.0/19", "us-east-1a", false],
-      ["cluster-public-1", "10.40.228.0/22", "us-east-1b", false],
-      ["cluster-private-1", "10.40.32.0/19", "us-east-1b", false],
-      ["cluster-public-2", "10.40.232.0/22", "us-east-1c", false],
-      ["cluster-private-2", "10.40.64.0/19", "us-east-1c", false],
-    ]);
+  it("runs control plane and nodes in the foundation's private subnets and logs every flow of its VPC", () => {
+    // The network is the foundation stack's: this stack declares no VPC or subnet of its own.
+    expect(run.findResources("aws:ec2/vpc:Vpc")).toEqual([]);
+    expect(run.findResources("aws:ec2/subnet:Subnet")).toEqual([]);
+    // Read from the foundation stack (cluster.foundationStack) through a StackReference.
+    expect(run.findResource("aws:eks/cluster:Cluster", "cluster-eks").options.dependsOn).toContain(
+      "urn:pulumi:prod::agent-platform::agent-platform:cluster:Cluster$pulumi:pulumi:StackReference::cluster-foundation",
+    );
     for (const pool of ["cluster-system", "cluster-sandbox"]) {
       expect(run.findResource("aws:eks/nodeGroup:NodeGroup", pool).inputs.subnetIds).toEqual([
-        "cluster-private-0-id",
-        "cluster-private-1-id",
-        "cluster-private-2-id",
+        "foundation-private-0-id",
+        "foundation-private-1-id",
+        "foundation-private-2-id",
       ]);
     }
-    expect(run.findResources("aws:ec2/natGateway:NatGateway").map((n) => n.inputs.subnetId)).toEqual([
-      "cluster-public-0-id",
-      "cluster-public-1-id",
-      "cluster-public-2-id",
-    ]);
     expect(run.findResource("aws:ec2/flowLog:FlowLog", "cluster-flow-log").inputs).toMatchObject({
+      vpcId: "foundation-vpc-id",
       trafficType: "ALL",
       logDestinationType: "cloud-watch-logs",
     });
@@ -75,6 +76,9 @@ describe("Cluster on EKS (prod stack)", () => {
     const template = run.findResource("aws:ec2/launchTemplate:LaunchTemplate", "cluster-sandbox");
     const userData = Buffer.from(template.inputs.userData, "base64").toString();
     expect(userData).toContain("GVISOR_VERSION=20261005.0");
+    expect(userData).toContain(
+      "sha512sum --check --strict <<'AGENT_PLATFORM_SHA512'\n0e0a278f73a3017c45d6fa790ca06a3f62c272c873b504c514efafb3ddacc9ea0f372376128bff8ffe3d766d7cd5f22ceda8bab8075ea10e1064e065d21d8266  runsc\n",
+    );
     expect(userData).toContain('[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runsc]');
     const runtimeClass = run.findResource("kubernetes:node.k8s.io/v1:RuntimeClass", "cluster-runtime-class");
     expect(runtimeClass.inputs.handler).toBe("runsc");
@@ -126,7 +130,7 @@ describe("Cluster on EKS (prod stack)", () => {
   it("gives the VPC CNI its AWS rights through Pod Identity and enforces NetworkPolicies", () => {
     const cni = run.findResource("aws:eks/addon:Addon", "cluster-vpc-cni");
     expect(cni.inputs.podIdentityAssociations).toEqual([{ roleArn: "arn:aws:iam::123456789012:role/cluster-vpc-cni-mock", serviceAccount: "aws-node" }]);
-    expect(JSON.parse(cni.inputs.configurationValues)).toEqual({ enableNetworkPolicy: "true" });
+    expect(cni.inputs.configurationValues).toBe('{"enableNetworkPolicy":"true","env":{"NETWORK_POLICY_ENFORCING_MODE":"strict"}}');
     const nodePolicies = run
       .findResources("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
       .filter((a) => a.name.startsWith("cluster-nodes-"))
@@ -177,18 +181,26 @@ describe("the deployer role", () => {
   it("names the configured deployer in key policies and gives it API access before the provider is used", async () => {
     const run = await runProgram({ stack: "prod" });
     const policy = JSON.parse(run.findResource("aws:kms/key:Key", "cluster-secrets").inputs.policy);
-    expect(policy.Statement[1].Principal).toEqual({ AWS: "arn:aws:iam::123456789012:role/agent-platform-deployer" });
-    expect(run.findResource("aws:eks/accessEntry:AccessEntry", "cluster-deployer").inputs).toEqual({
+    expect(policy.Statement.find((s: { Sid: string }) => s.Sid === "EksEnvelopeEncryption").Principal).toEqual({
+      AWS: "arn:aws:iam::123456789012:role/agent-platform-deployer",
+    });
+    const entry = run.findResource("aws:eks/accessEntry:AccessEntry", "cluster-access-agent-platform-deployer-a676e9");
+    expect(entry.inputs).toEqual({
       clusterName: "agent-platform-prod",
       principalArn: "arn:aws:iam::123456789012:role/agent-platform-deployer",
       type: "STANDARD",
     });
+    const association = run.findResource("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-access-agent-platform-deployer-a676e9");
+    expect(run.findResource("pulumi:providers:kubernetes", "cluster-kubernetes").options.dependsOn).toContain(association.urn);
   });
 
-  it("falls back to the caller's role when none is configured", async () => {
-    const run = await runProgram({ stack: "prod", config: { cluster: { adminRoleArns: [], publicAccessCidrs: [] } } });
-    expect(run.findResource("aws:eks/accessEntry:AccessEntry", "cluster-deployer").inputs.principalArn).toBe(
-      "arn:aws:iam::123456789012:role/pulumi-deployer",
+  it("refuses an eks platform stack without a deployer role, before declaring anything", async () => {
+    const cluster = JSON.parse(readStackConfig("prod").values["agent-platform:cluster"]);
+    delete cluster.deployerRoleArn;
+    const error = (await runProgram({ stack: "prod", config: { cluster } }).catch((e: Error) => e)) as ProgramFailed;
+    expect(error.message).toBe(
+      "Invalid stack configuration (1 problem):\n  - agent-platform:cluster.deployerRoleArn: is required when cluster.mode is eks: the role CI deploys with, named so that key policies and access entries do not change with whoever runs a preview (got nothing)",
     );
+    expect(error.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
   });
 });

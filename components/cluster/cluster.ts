@@ -4,10 +4,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterArgs } from "./args";
 import { RUNTIME_CLASS_NAME, STORAGE_CLASS_NAME } from "./defaults";
 import { declareEks } from "./eks";
-import { assumeRolePolicy } from "./iam";
+import { flowLogsTrustPolicy } from "./iam";
 import { AccountContext, declareKeys } from "./kms";
 import { buildKubeconfig, buildRuntimeClass, buildStorageClass } from "./kubernetes";
-import { declareNetwork } from "./network";
+import { declareFlowLogs } from "./network";
 import { declareCertManagerIdentity } from "./podIdentity";
 
 export interface ClusterKeyArns {
@@ -52,7 +52,7 @@ export class Cluster extends pulumi.ComponentResource {
       this.provider = new k8s.Provider(
         `${name}-kubernetes`,
         { kubeconfig: this.kubeconfig, enableServerSideApply: true },
-        { ...parent, dependsOn: [eksParts.systemNodes, ...eksParts.adminAccess] },
+        { ...parent, dependsOn: [eksParts.systemNodes, ...eksParts.access] },
       );
       this.storageClassName = STORAGE_CLASS_NAME;
       new k8s.storage.v1.StorageClass(
@@ -68,65 +68,28 @@ export class Cluster extends pulumi.ComponentResource {
 
   private declareAws(name: string, args: ClusterArgs) {
     const parent = { parent: this };
-    const { clusterName } = args;
+    const { clusterName, config } = args;
     const controlPlaneLogGroupName = `/aws/eks/${clusterName}/cluster`;
     const flowLogGroupName = `/aws/vpc/${clusterName}/flow-logs`;
 
     const identity = aws.getCallerIdentityOutput({}, parent);
     const partition = aws.getPartitionOutput({}, parent).partition;
-    // Configured, the deployer role keeps key policies stable whoever previews; otherwise it is the
-    // caller's role (an assumed-role session names its role as issuer).
-    const deployerArn = args.config.deployerRoleArn
-      ? pulumi.output(args.config.deployerRoleArn)
-      : aws.iam.getSessionContextOutput({ arn: identity.arn }, parent).issuerArn;
-    const context: pulumi.Output<AccountContext> = pulumi
-      .all([identity.accountId, partition, deployerArn])
-      .apply(([accountId, part, deployerArn]) => ({
-        accountId,
-        partition: part,
-        region: args.region,
-        deployerArn,
-        adminArns: args.config.adminRoleArns,
-      }));
+    // The deployer is configured (config/schema.ts requires it in eks mode): key policies and
+    // access entries are the same whoever runs the preview.
+    const deployerArn = config.deployerRoleArn!;
+    const scope = pulumi.all([identity.accountId, partition]).apply(([accountId, part]) => ({ accountId, partition: part, region: args.region }));
+    const context: pulumi.Output<AccountContext> = scope.apply((s) => ({ ...s, deployerArn, adminArns: config.adminRoleArns }));
     const keys = declareKeys(name, clusterName, context, [controlPlaneLogGroupName, flowLogGroupName], parent);
 
-    const flowLogRole = new aws.iam.Role(
-      `${name}-flow-logs`,
-      { assumeRolePolicy: assumeRolePolicy("vpc-flow-logs.amazonaws.com"), description: `${clusterName} VPC flow logs` },
-      parent,
-    );
-    const zones = aws
-      .getAvailabilityZonesOutput({ state: "available" }, parent)
-      .names.apply((names) => names.slice(0, args.config.availabilityZoneCount));
-    const network = declareNetwork(
+    const foundation = readFoundation(name, config.foundationStack!, clusterName, parent);
+    declareFlowLogs(
       name,
       {
         clusterName,
-        vpcCidr: args.config.vpcCidr,
-        zones,
-        zoneCount: args.config.availabilityZoneCount,
-        flowLogGroupName,
+        vpcId: foundation.vpcId,
+        logGroupName: flowLogGroupName,
         logsKeyArn: keys.logs.arn,
-        flowLogRoleArn: flowLogRole.arn,
-      },
-      parent,
-    );
-    new aws.iam.RolePolicy(
-      `${name}-flow-logs`,
-      {
-        role: flowLogRole.name,
-        policy: network.flowLogGroup.arn.apply((arn) =>
-          JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Effect: "Allow",
-                Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
-                Resource: [arn, `${arn}:*`],
-              },
-            ],
-          }),
-        ),
+        trust: scope.apply((s) => JSON.stringify(flowLogsTrustPolicy(s))),
       },
       parent,
     );
@@ -134,19 +97,47 @@ export class Cluster extends pulumi.ComponentResource {
       name,
       {
         clusterName,
-        config: args.config,
-        partition,
-        privateSubnetIds: network.privateSubnetIds,
+        config,
+        scope,
+        privateSubnetIds: foundation.privateSubnetIds,
+        controlPlaneSecurityGroupIds: [foundation.controlPlaneAccessSecurityGroupId],
         keys,
         controlPlaneLogGroupName,
         runscFlags: args.runscFlags,
         sandboxNodeFiles: args.sandboxNodeFiles,
-        deployerArn,
       },
       parent,
     );
-    declareCertManagerIdentity(name, { clusterName: eks.cluster.name, partition, ...args.dns }, parent);
+    declareCertManagerIdentity(name, { clusterName: eks.cluster.name, scope, ...args.dns }, parent);
     const keyArns: ClusterKeyArns = { secrets: keys.secrets.arn, ebs: keys.ebs.arn, logs: keys.logs.arn, vault: keys.vault.arn };
     return { ...eks, keyArns };
   }
+}
+
+/** Why a foundation stack cannot serve this cluster, or undefined when it can. */
+export function foundationMismatch(stack: string, foundationCluster: string, clusterName: string): string | undefined {
+  return foundationCluster === clusterName
+    ? undefined
+    : `agent-platform:cluster.foundationStack: ${stack} holds the network of cluster ${foundationCluster}, not ${clusterName}: set foundation.clusterName there to ${clusterName}`;
+}
+
+/**
+ * The network the foundation stack exports. Its subnets are tagged for one cluster name, so a
+ * foundation built for another cluster fails the plan here instead of leaving the ingress load
+ * balancer without subnets.
+ */
+function readFoundation(name: string, stack: string, clusterName: string, opts: pulumi.CustomResourceOptions) {
+  const foundation = new pulumi.StackReference(`${name}-foundation`, { name: stack }, opts);
+  const privateSubnetIds = pulumi
+    .all([foundation.requireOutput("clusterName"), foundation.requireOutput("privateSubnetIds")])
+    .apply(([foundationCluster, ids]) => {
+      const mismatch = foundationMismatch(stack, foundationCluster, clusterName);
+      if (mismatch) throw new Error(mismatch);
+      return ids as string[];
+    });
+  return {
+    vpcId: foundation.requireOutput("vpcId") as pulumi.Output<string>,
+    privateSubnetIds,
+    controlPlaneAccessSecurityGroupId: foundation.requireOutput("controlPlaneAccessSecurityGroupId") as pulumi.Output<string>,
+  };
 }

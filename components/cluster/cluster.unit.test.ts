@@ -1,8 +1,8 @@
-import { AccountContext, ebsKeyPolicy, logsKeyPolicy, secretsKeyPolicy, vaultKeyPolicy } from "./kms";
+import { AccountContext, KeyPolicy, ebsKeyPolicy, logsKeyPolicy, secretsKeyPolicy, vaultKeyPolicy } from "./kms";
 import { buildKubeconfig, buildRuntimeClass } from "./kubernetes";
 import { planSubnets } from "./network";
 import { certManagerDnsPolicy } from "./podIdentity";
-import { containerdRuntimeConfig, sandboxUserData } from "./userdata";
+import { containerdRuntimeConfig } from "./userdata";
 
 const ctx: AccountContext = {
   accountId: "123456789012",
@@ -24,16 +24,74 @@ describe("cluster building blocks", () => {
     ]);
   });
 
+  const allKeyPolicies = () => [secretsKeyPolicy(ctx), ebsKeyPolicy(ctx), logsKeyPolicy(ctx, []), vaultKeyPolicy(ctx)];
+  const statement = (policy: KeyPolicy, sid: string) => policy.Statement.find((s) => s.Sid === sid)!;
+
   it("gives key administrators no right to use the keys", () => {
-    for (const policy of [secretsKeyPolicy(ctx), ebsKeyPolicy(ctx), logsKeyPolicy(ctx, []), vaultKeyPolicy(ctx)]) {
-      const admin = policy.Statement.find((s) => s.Sid === "KeyAdministration")!;
+    for (const policy of allKeyPolicies()) {
+      const admin = statement(policy, "KeyAdministration");
       expect(admin.Principal).toEqual({ AWS: ["arn:aws:iam::123456789012:role/deployer", "arn:aws:iam::123456789012:role/admins"] });
       expect(admin.Action.filter((a) => /Encrypt|Decrypt|GenerateDataKey/.test(a))).toEqual([]);
     }
   });
 
+  it("lets the deployer administer every key but never disable it or schedule its deletion; the operators hold those as break-glass", () => {
+    for (const policy of allKeyPolicies()) {
+      expect(statement(policy, "KeyAdministration").Action).toEqual([
+        "kms:CancelKeyDeletion",
+        "kms:CreateAlias",
+        "kms:DeleteAlias",
+        "kms:DescribeKey",
+        "kms:EnableKey",
+        "kms:EnableKeyRotation",
+        "kms:GetKeyPolicy",
+        "kms:GetKeyRotationStatus",
+        "kms:ListAliases",
+        "kms:ListResourceTags",
+        "kms:PutKeyPolicy",
+        "kms:TagResource",
+        "kms:UntagResource",
+        "kms:UpdateAlias",
+        "kms:UpdateKeyDescription",
+      ]);
+      expect(statement(policy, "BreakGlassKeyDestruction")).toEqual({
+        Sid: "BreakGlassKeyDestruction",
+        Effect: "Allow",
+        Principal: { AWS: ["arn:aws:iam::123456789012:role/admins"] },
+        Action: ["kms:DisableKey", "kms:ScheduleKeyDeletion"],
+        Resource: "*",
+      });
+      // An explicit deny beats whatever IAM policy the account-root statement lets count.
+      expect(statement(policy, "DeployerNeverDestroysKeys")).toEqual({
+        Sid: "DeployerNeverDestroysKeys",
+        Effect: "Deny",
+        Principal: { AWS: "arn:aws:iam::123456789012:role/deployer" },
+        Action: ["kms:DisableKey", "kms:ScheduleKeyDeletion"],
+        Resource: "*",
+      });
+    }
+  });
+
+  it("keeps in every key policy the account-root statement of AWS's default key policy", () => {
+    for (const policy of allKeyPolicies()) {
+      expect(policy.Statement[0]).toEqual({
+        Sid: "EnableIamPolicies",
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::123456789012:root" },
+        Action: ["kms:*"],
+        Resource: "*",
+      });
+    }
+  });
+
+  it("names no break-glass principal when the deployer is the only administrator", () => {
+    const alone = { ...ctx, adminArns: ["arn:aws:iam::123456789012:role/deployer"] };
+    expect(secretsKeyPolicy(alone).Statement.map((s) => s.Sid)).toEqual(["EnableIamPolicies", "KeyAdministration", "DeployerNeverDestroysKeys", "EksEnvelopeEncryption"]);
+    expect(statement(secretsKeyPolicy(alone), "KeyAdministration").Principal).toEqual({ AWS: ["arn:aws:iam::123456789012:role/deployer"] });
+  });
+
   it("SEC-01 lets only EKS, on the deployer's behalf, use the secrets key", () => {
-    expect(secretsKeyPolicy(ctx).Statement[1]).toEqual({
+    expect(statement(secretsKeyPolicy(ctx), "EksEnvelopeEncryption")).toEqual({
       Sid: "EksEnvelopeEncryption",
       Effect: "Allow",
       Principal: { AWS: "arn:aws:iam::123456789012:role/deployer" },
@@ -44,14 +102,15 @@ describe("cluster building blocks", () => {
   });
 
   it("SEC-08 lets the EBS key be used only through EC2 in this account", () => {
-    const [, use, grants] = ebsKeyPolicy(ctx).Statement;
+    const use = statement(ebsKeyPolicy(ctx), "EbsVolumeEncryption");
+    const grants = statement(ebsKeyPolicy(ctx), "EbsAttachmentGrants");
     const throughEc2 = { "kms:ViaService": "ec2.eu-west-1.amazonaws.com", "kms:CallerAccount": "123456789012" };
     expect(use.Condition).toEqual({ StringEquals: throughEc2 });
     expect(grants).toMatchObject({ Action: ["kms:CreateGrant"], Condition: { StringEquals: throughEc2, Bool: { "kms:GrantIsForAWSResource": "true" } } });
   });
 
   it("limits CloudWatch Logs to the platform's own log groups", () => {
-    expect(logsKeyPolicy(ctx, ["/aws/eks/x/cluster"]).Statement[1].Condition).toEqual({
+    expect(statement(logsKeyPolicy(ctx, ["/aws/eks/x/cluster"]), "CloudWatchLogsEncryption").Condition).toEqual({
       ArnEquals: { "kms:EncryptionContext:aws:logs:arn": ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/eks/x/cluster"] },
     });
   });
@@ -78,18 +137,6 @@ describe("cluster building blocks", () => {
       overhead: { podFixed: { cpu: "100m", memory: "128Mi" } },
     });
     expect(containerdRuntimeConfig()).toContain(`[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runsc]`);
-  });
-
-  it("installs the pinned gVisor release, checksum-verified, before the node joins", () => {
-    const userData = sandboxUserData({ gvisorVersion: "20261005.0", runscFlags: { "pod-init-config": "/etc/gvisor/init.json" } });
-    expect(userData).toContain("GVISOR_VERSION=20261005.0");
-    expect(userData).toContain("sha512sum -c runsc.sha512 -c containerd-shim-runsc-v1.sha512");
-    expect(userData).toContain('  systemd-cgroup = "true"\n  pod-init-config = "/etc/gvisor/init.json"');
-    expect(userData).toContain('Content-Type: text/x-shellscript; charset="us-ascii"');
-    expect(userData).toContain("Content-Type: application/node.eks.aws");
-    expect(userData).toContain('      runtime_type = "io.containerd.runsc.v1"');
-    // The shell part must come first: cloud-init runs it before nodeadm starts kubelet.
-    expect(userData.indexOf("text/x-shellscript")).toBeLessThan(userData.indexOf("application/node.eks.aws"));
   });
 
   it("builds a kubeconfig that holds no credential", () => {

@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterConfig } from "../../config/schema";
+import { clusterAccessGrants } from "./access";
+import { AddonName, VPC_CNI_CONFIGURATION, addonSettings } from "./addons";
 import {
   CONTROL_PLANE_LOG_TYPES,
   LOG_RETENTION_DAYS,
@@ -9,23 +11,24 @@ import {
   SANDBOX_NODE_VALUE,
   SYSTEM_NODE_LABEL,
 } from "./defaults";
-import { POD_IDENTITY_TRUST, assumeRolePolicy, roleWithPolicies } from "./iam";
+import { PodIdentityScope, assumeRolePolicy, podIdentityTrustPolicy, roleWithPolicies } from "./iam";
 import type { PlatformKeys } from "./kms";
 import { type NodeFile, sandboxUserData } from "./userdata";
 
 export interface EksArgs {
   clusterName: string;
   config: ClusterConfig;
-  partition: pulumi.Input<string>;
-  privateSubnetIds: pulumi.Input<string>[];
+  /** Account, partition and region: Pod Identity trust policies are scoped to this cluster. */
+  scope: pulumi.Output<Omit<PodIdentityScope, "clusterName" | "namespace" | "serviceAccount">>;
+  privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Extra security groups of the control-plane ENIs: the foundation's runner access. */
+  controlPlaneSecurityGroupIds: pulumi.Input<string>[];
   keys: PlatformKeys;
   controlPlaneLogGroupName: string;
   /** Extra `[runsc_config]` flags for sandbox nodes. @default {} */
   runscFlags?: Record<string, string>;
   /** Files written on sandbox nodes before kubelet starts. @default [] */
   sandboxNodeFiles?: NodeFile[];
-  /** The role `pulumi up` runs as: it needs the Kubernetes API to install everything else. */
-  deployerArn: pulumi.Input<string>;
 }
 
 type NodePoolConfig = ClusterConfig["systemNodes"];
@@ -54,14 +57,17 @@ function launchTemplate(name: string, pool: NodePoolConfig, ebsKeyArn: pulumi.In
 export interface Eks {
   cluster: aws.eks.Cluster;
   /** The Kubernetes provider waits for these: before them nobody may call the API. */
-  adminAccess: aws.eks.AccessPolicyAssociation[];
+  access: aws.eks.AccessPolicyAssociation[];
   nodeRole: aws.iam.Role;
   systemNodes: aws.eks.NodeGroup;
   sandboxNodes: aws.eks.NodeGroup;
+  addons: Record<AddonName, aws.eks.Addon>;
 }
 
 export function declareEks(name: string, args: EksArgs, opts: pulumi.CustomResourceOptions): Eks {
-  const { config, keys, clusterName, partition } = args;
+  const { config, keys, clusterName } = args;
+  const partition = args.scope.partition;
+  const version = config.kubernetesVersion;
   const clusterRole = roleWithPolicies(
     `${name}-control-plane`,
     { trust: assumeRolePolicy("eks.amazonaws.com"), partition, policies: ["AmazonEKSClusterPolicy"], description: `${clusterName} EKS control plane` },
@@ -78,10 +84,11 @@ export function declareEks(name: string, args: EksArgs, opts: pulumi.CustomResou
     `${name}-eks`,
     {
       name: clusterName,
-      version: config.kubernetesVersion,
-      roleArn: clusterRole.arn,
+      version,
+      roleArn: clusterRole.role.arn,
       vpcConfig: {
         subnetIds: args.privateSubnetIds,
+        securityGroupIds: args.controlPlaneSecurityGroupIds,
         endpointPrivateAccess: true,
         endpointPublicAccess: publicAccess,
         ...(publicAccess ? { publicAccessCidrs: config.publicAccessCidrs } : {}),
@@ -89,25 +96,29 @@ export function declareEks(name: string, args: EksArgs, opts: pulumi.CustomResou
       encryptionConfig: { provider: { keyArn: keys.secrets.arn }, resources: ["secrets"] },
       enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
       accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
+      // Decided once, at creation (it forces replacement): EKS installs no self-managed aws-node,
+      // kube-proxy or CoreDNS, so the add-ons below are the only copies and nothing has to be
+      // adopted (terraform-provider-aws eks/cluster.go: bootstrap_self_managed_addons ForceNew).
+      bootstrapSelfManagedAddons: false,
       upgradePolicy: { supportType: "STANDARD" },
     },
-    { ...opts, dependsOn: [logGroup], protect: true },
+    { ...opts, dependsOn: [logGroup, ...clusterRole.attachments], protect: true },
   );
 
-  // Cluster admins through access entries only: the operators, and the deployer, which installs
-  // every chart and object after the cluster exists. No workload gets cluster-admin.
-  const admins = [
-    ...config.adminRoleArns.map((arn, i) => ({ suffix: `admin-${i}`, arn: pulumi.output(arn) })),
-    { suffix: "deployer", arn: pulumi.output(args.deployerArn) },
-  ];
-  const adminAccess = admins.map(({ suffix, arn }) => {
-    const entry = new aws.eks.AccessEntry(`${name}-${suffix}`, { clusterName: cluster.name, principalArn: arn, type: "STANDARD" }, opts);
+  // One access entry per principal (components/cluster/access.ts): operators and the deployer as
+  // cluster admins, the preview role read-only. No workload gets cluster-admin.
+  const access = clusterAccessGrants({
+    adminRoleArns: config.adminRoleArns,
+    deployerRoleArn: config.deployerRoleArn!,
+    previewRoleArn: config.previewRoleArn,
+  }).map((grant) => {
+    const entry = new aws.eks.AccessEntry(`${name}-access-${grant.key}`, { clusterName: cluster.name, principalArn: grant.principalArn, type: "STANDARD" }, opts);
     return new aws.eks.AccessPolicyAssociation(
-      `${name}-${suffix}`,
+      `${name}-access-${grant.key}`,
       {
         clusterName: cluster.name,
-        principalArn: arn,
-        policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+        principalArn: grant.principalArn,
+        policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${grant.policy}`,
         accessScope: { type: "cluster" },
       },
       { ...opts, dependsOn: [entry] },
@@ -126,31 +137,35 @@ export function declareEks(name: string, args: EksArgs, opts: pulumi.CustomResou
     opts,
   );
 
-  const addonRole = (addon: string, policies: string[]) =>
-    roleWithPolicies(`${name}-${addon}`, { trust: POD_IDENTITY_TRUST, partition, policies, description: `${clusterName} ${addon}` }, opts);
-  const podIdentityAgent = new aws.eks.Addon(
-    `${name}-eks-pod-identity-agent`,
-    { clusterName: cluster.name, addonName: "eks-pod-identity-agent", resolveConflictsOnUpdate: "OVERWRITE" },
-    opts,
+  const podIdentityRole = (addon: string, namespace: string, serviceAccount: string, policies: string[]) =>
+    roleWithPolicies(
+      `${name}-${addon}`,
+      {
+        trust: args.scope.apply((s) => JSON.stringify(podIdentityTrustPolicy({ ...s, clusterName, namespace, serviceAccount }))),
+        partition,
+        policies,
+        description: `${clusterName} ${addon}`,
+      },
+      opts,
+    );
+  const addon = (addonName: AddonName, extra: Partial<aws.eks.AddonArgs>, dependsOn: pulumi.Resource[]) =>
+    new aws.eks.Addon(`${name}-${addonName}`, { clusterName: cluster.name, ...addonSettings(addonName, version), ...extra }, { ...opts, dependsOn });
+
+  // Nodes need these three before they can be Ready: credentials for the CNI, the CNI itself, and
+  // kube-proxy, through which aws-node reaches the API server's Service address.
+  const podIdentityAgent = addon("eks-pod-identity-agent", {}, []);
+  const cniRole = podIdentityRole("vpc-cni", "kube-system", "aws-node", ["AmazonEKS_CNI_Policy"]);
+  const vpcCni = addon(
+    "vpc-cni",
+    { podIdentityAssociations: [{ roleArn: cniRole.role.arn, serviceAccount: "aws-node" }], configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION) },
+    [podIdentityAgent, ...cniRole.attachments],
   );
-  const cniRole = addonRole("vpc-cni", ["AmazonEKS_CNI_Policy"]);
-  new aws.eks.Addon(
-    `${name}-vpc-cni`,
-    {
-      clusterName: cluster.name,
-      addonName: "vpc-cni",
-      podIdentityAssociations: [{ roleArn: cniRole.arn, serviceAccount: "aws-node" }],
-      // Enforce Kubernetes NetworkPolicies in the VPC CNI's eBPF agent: tenant isolation relies on them.
-      configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
-      resolveConflictsOnUpdate: "OVERWRITE",
-    },
-    { ...opts, dependsOn: [podIdentityAgent] },
-  );
-  const ebsRole = addonRole("ebs-csi", ["service-role/AmazonEBSCSIDriverPolicy"]);
-  new aws.iam.RolePolicy(
+  const kubeProxy = addon("kube-proxy", {}, []);
+  const ebsRole = podIdentityRole("ebs-csi", "kube-system", "ebs-csi-controller-sa", ["service-role/AmazonEBSCSIDriverPolicy"]);
+  const ebsKmsPolicy = new aws.iam.RolePolicy(
     `${name}-ebs-csi-kms`,
     {
-      role: ebsRole.name,
+      role: ebsRole.role.name,
       policy: keys.ebs.arn.apply((arn) =>
         JSON.stringify({
           Version: "2012-10-17",
@@ -164,13 +179,18 @@ export function declareEks(name: string, args: EksArgs, opts: pulumi.CustomResou
     opts,
   );
 
+  // Node groups carry the cluster's version, so a bump rolls them after the control plane, and wait
+  // for the node role's policies (CreateNodegroup is not retried on a missing policy) and the
+  // networking add-ons; on delete they go first, while the role and the CNI still work.
+  const nodeDependencies = [podIdentityAgent, vpcCni, kubeProxy, ...nodeRole.attachments];
   const pool = (poolName: string, poolConfig: NodePoolConfig, extra: Partial<aws.eks.NodeGroupArgs>, userData?: string) => {
     const template = launchTemplate(`${name}-${poolName}`, poolConfig, keys.ebs.arn, userData, opts);
     return new aws.eks.NodeGroup(
       `${name}-${poolName}`,
       {
         clusterName: cluster.name,
-        nodeRoleArn: nodeRole.arn,
+        version,
+        nodeRoleArn: nodeRole.role.arn,
         subnetIds: args.privateSubnetIds,
         amiType: NODE_AMI_TYPE,
         instanceTypes: poolConfig.instanceTypes,
@@ -179,7 +199,7 @@ export function declareEks(name: string, args: EksArgs, opts: pulumi.CustomResou
         launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
         ...extra,
       },
-      opts,
+      { ...opts, dependsOn: nodeDependencies },
     );
   };
   const systemNodes = pool("system", config.systemNodes, { labels: { [SYSTEM_NODE_LABEL]: "system" } });
@@ -190,22 +210,22 @@ export function declareEks(name: string, args: EksArgs, opts: pulumi.CustomResou
       labels: { [SANDBOX_NODE_LABEL]: SANDBOX_NODE_VALUE },
       taints: [{ key: SANDBOX_NODE_LABEL, value: SANDBOX_NODE_VALUE, effect: "NO_SCHEDULE" }],
     },
-    sandboxUserData({ gvisorVersion: config.gvisorVersion, runscFlags: args.runscFlags, files: args.sandboxNodeFiles }),
+    sandboxUserData({ gvisorVersion: config.gvisorVersion, gvisorSha512: config.gvisorSha512, runscFlags: args.runscFlags, files: args.sandboxNodeFiles }),
   );
 
-  for (const addon of ["coredns", "kube-proxy"]) {
-    new aws.eks.Addon(`${name}-${addon}`, { clusterName: cluster.name, addonName: addon, resolveConflictsOnUpdate: "OVERWRITE" }, { ...opts, dependsOn: [systemNodes] });
-  }
-  new aws.eks.Addon(
-    `${name}-aws-ebs-csi-driver`,
-    {
-      clusterName: cluster.name,
-      addonName: "aws-ebs-csi-driver",
-      podIdentityAssociations: [{ roleArn: ebsRole.arn, serviceAccount: "ebs-csi-controller-sa" }],
-      resolveConflictsOnUpdate: "OVERWRITE",
-    },
-    { ...opts, dependsOn: [systemNodes, podIdentityAgent] },
+  // Deployments: they need nodes to become ACTIVE.
+  const coredns = addon("coredns", {}, [systemNodes]);
+  const ebsCsi = addon(
+    "aws-ebs-csi-driver",
+    { podIdentityAssociations: [{ roleArn: ebsRole.role.arn, serviceAccount: "ebs-csi-controller-sa" }] },
+    [systemNodes, podIdentityAgent, ebsKmsPolicy, ...ebsRole.attachments],
   );
-  return { cluster, adminAccess, nodeRole, systemNodes, sandboxNodes };
+  return {
+    cluster,
+    access,
+    nodeRole: nodeRole.role,
+    systemNodes,
+    sandboxNodes,
+    addons: { "eks-pod-identity-agent": podIdentityAgent, "vpc-cni": vpcCni, "kube-proxy": kubeProxy, coredns, "aws-ebs-csi-driver": ebsCsi },
+  };
 }
-

@@ -15,7 +15,7 @@ export interface AccountContext {
 
 export interface PolicyStatement {
   Sid: string;
-  Effect: "Allow";
+  Effect: "Allow" | "Deny";
   Principal: { AWS: string | string[] } | { Service: string };
   Action: string[];
   Resource: "*";
@@ -27,13 +27,15 @@ export interface KeyPolicy {
   Statement: PolicyStatement[];
 }
 
-/** Administration only: no Encrypt/Decrypt, so an administrator cannot read what a key protects. */
+/**
+ * What managing a key takes, and no more: no Encrypt/Decrypt, so an administrator cannot read what
+ * a key protects, and nothing that destroys the key (BREAK_GLASS_ACTIONS).
+ */
 const KEY_ADMIN_ACTIONS = [
   "kms:CancelKeyDeletion",
   "kms:CreateAlias",
   "kms:DeleteAlias",
   "kms:DescribeKey",
-  "kms:DisableKey",
   "kms:EnableKey",
   "kms:EnableKeyRotation",
   "kms:GetKeyPolicy",
@@ -41,18 +43,44 @@ const KEY_ADMIN_ACTIONS = [
   "kms:ListAliases",
   "kms:ListResourceTags",
   "kms:PutKeyPolicy",
-  "kms:ScheduleKeyDeletion",
   "kms:TagResource",
   "kms:UntagResource",
   "kms:UpdateAlias",
   "kms:UpdateKeyDescription",
 ];
 
+/**
+ * Disabling the secrets key degrades the cluster for good ("If you delete the KMS key, you
+ * permanently put the cluster in a degraded state", EKS user guide, envelope encryption) and a
+ * disabled seal key keeps Vault sealed. Pulumi never disables a key, and deletes one only on a
+ * destroy, which `protect` refuses: only the operators hold these, as break-glass.
+ */
+export const BREAK_GLASS_ACTIONS = ["kms:DisableKey", "kms:ScheduleKeyDeletion"];
+
 const DATA_KEY_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
-function adminStatement(ctx: AccountContext): PolicyStatement {
-  const principals = [ctx.deployerArn, ...ctx.adminArns.filter((arn) => arn !== ctx.deployerArn)];
-  return { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: principals }, Action: KEY_ADMIN_ACTIONS, Resource: "*" };
+/**
+ * The statements every key starts with:
+ * - the account-root statement AWS's default key policy carries ("Enable IAM User Permissions",
+ *   KMS developer guide, default key policy): the key stays manageable through IAM even if every
+ *   role named below is deleted, and IAM policies, not only this document, decide who uses it;
+ * - administration for the deployer and the operators;
+ * - break-glass destruction for the operators only;
+ * - an explicit deny of destruction to the deployer, which wins over any IAM policy the root
+ *   statement lets in. The deployer still holds kms:PutKeyPolicy (Pulumi manages this document),
+ *   so a compromised deployer could rewrite the policy first; that is a PutKeyPolicy event in
+ *   CloudTrail, where it can be alerted on, instead of a silent DisableKey.
+ */
+function keyManagementStatements(ctx: AccountContext): PolicyStatement[] {
+  const operators = ctx.adminArns.filter((arn) => arn !== ctx.deployerArn);
+  return [
+    { Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: `arn:${ctx.partition}:iam::${ctx.accountId}:root` }, Action: ["kms:*"], Resource: "*" },
+    { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: [ctx.deployerArn, ...operators] }, Action: KEY_ADMIN_ACTIONS, Resource: "*" },
+    ...(operators.length > 0
+      ? [{ Sid: "BreakGlassKeyDestruction", Effect: "Allow" as const, Principal: { AWS: operators }, Action: BREAK_GLASS_ACTIONS, Resource: "*" as const }]
+      : []),
+    { Sid: "DeployerNeverDestroysKeys", Effect: "Deny", Principal: { AWS: ctx.deployerArn }, Action: BREAK_GLASS_ACTIONS, Resource: "*" },
+  ];
 }
 
 /** SEC-01: EKS wraps Kubernetes secrets with this key; only the deployer may grant EKS its use. */
@@ -60,7 +88,7 @@ export function secretsKeyPolicy(ctx: AccountContext): KeyPolicy {
   return {
     Version: "2012-10-17",
     Statement: [
-      adminStatement(ctx),
+      ...keyManagementStatements(ctx),
       {
         Sid: "EksEnvelopeEncryption",
         Effect: "Allow",
@@ -82,7 +110,7 @@ export function ebsKeyPolicy(ctx: AccountContext): KeyPolicy {
   return {
     Version: "2012-10-17",
     Statement: [
-      adminStatement(ctx),
+      ...keyManagementStatements(ctx),
       { Sid: "EbsVolumeEncryption", Effect: "Allow", Principal: { AWS: "*" }, Action: DATA_KEY_ACTIONS, Resource: "*", Condition: { StringEquals: throughEc2 } },
       {
         Sid: "EbsAttachmentGrants",
@@ -102,7 +130,7 @@ export function logsKeyPolicy(ctx: AccountContext, logGroupNames: string[]): Key
   return {
     Version: "2012-10-17",
     Statement: [
-      adminStatement(ctx),
+      ...keyManagementStatements(ctx),
       {
         Sid: "CloudWatchLogsEncryption",
         Effect: "Allow",
@@ -116,23 +144,12 @@ export function logsKeyPolicy(ctx: AccountContext, logGroupNames: string[]): Key
 }
 
 /**
- * Vault auto-unseal and Vault snapshots. Use is delegated to IAM within the account: only roles
- * whose IAM policy names this key (Vault's Pod Identity role) can use it.
+ * Vault auto-unseal and Vault snapshots. Use is delegated to IAM within the account by the
+ * account-root statement: only roles whose IAM policy names this key (Vault's Pod Identity roles)
+ * can use it.
  */
 export function vaultKeyPolicy(ctx: AccountContext): KeyPolicy {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      adminStatement(ctx),
-      {
-        Sid: "DelegateUseToIam",
-        Effect: "Allow",
-        Principal: { AWS: `arn:${ctx.partition}:iam::${ctx.accountId}:root` },
-        Action: DATA_KEY_ACTIONS,
-        Resource: "*",
-      },
-    ],
-  };
+  return { Version: "2012-10-17", Statement: keyManagementStatements(ctx) };
 }
 
 export interface PlatformKeys {

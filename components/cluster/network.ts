@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { parseIpv4Cidr } from "../../config/rules";
 import { LOG_RETENTION_DAYS } from "./defaults";
+import type { RegionZone } from "./zones";
 
 export interface SubnetPlan {
   zone: string;
@@ -37,24 +38,21 @@ export function planSubnets(vpcCidr: string, zones: string[]): SubnetPlan[] {
 export interface NetworkArgs {
   clusterName: string;
   vpcCidr: string;
-  zones: pulumi.Input<string[]>;
-  zoneCount: number;
-  flowLogGroupName: string;
-  logsKeyArn: pulumi.Input<string>;
-  flowLogRoleArn: pulumi.Input<string>;
+  /** The zones, by ID, in the order their CIDR blocks are assigned (selectZones). */
+  zones: RegionZone[];
 }
 
 export interface Network {
   vpc: aws.ec2.Vpc;
   privateSubnetIds: pulumi.Output<string>[];
   publicSubnetIds: pulumi.Output<string>[];
-  flowLogGroup: aws.cloudwatch.LogGroup;
 }
 
 /**
  * A VPC across the zones: nodes only in private subnets, public subnets only for NAT and the
- * ingress load balancer, one NAT gateway per zone so losing a zone does not cut the others' egress,
- * and flow logs of all traffic into an encrypted log group.
+ * ingress load balancer, one NAT gateway per zone so losing a zone does not cut the others' egress.
+ * Subnets are placed by zone ID (`availabilityZoneId`, which forces replacement like the name
+ * would): the zone a subnet lands in is the one that was selected, in every account.
  */
 export function declareNetwork(name: string, args: NetworkArgs, opts: pulumi.CustomResourceOptions): Network {
   const clusterTag = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
@@ -70,28 +68,28 @@ export function declareNetwork(name: string, args: NetworkArgs, opts: pulumi.Cus
     opts,
   );
 
-  const zones = pulumi.output(args.zones);
   const privateSubnetIds: pulumi.Output<string>[] = [];
   const publicSubnetIds: pulumi.Output<string>[] = [];
-  const placeholderZones = Array.from({ length: args.zoneCount }, (_, i) => `zone-${i}`);
-  planSubnets(args.vpcCidr, placeholderZones).forEach((plan, i) => {
-    const zone = zones.apply((z) => z[i]);
+  planSubnets(
+    args.vpcCidr,
+    args.zones.map((z) => z.zoneId),
+  ).forEach((plan, i) => {
     const publicSubnet = new aws.ec2.Subnet(
       `${name}-public-${i}`,
       {
         vpcId: vpc.id,
         cidrBlock: plan.publicCidr,
-        availabilityZone: zone,
+        availabilityZoneId: plan.zone,
         mapPublicIpOnLaunch: false,
-        tags: { ...clusterTag, Name: `${args.clusterName}-public-${i}`, "kubernetes.io/role/elb": "1" },
+        tags: { ...clusterTag, Name: `${args.clusterName}-public-${plan.zone}`, "kubernetes.io/role/elb": "1" },
       },
       opts,
     );
     new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { routeTableId: publicRoutes.id, subnetId: publicSubnet.id }, opts);
-    const eip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags: { Name: `${args.clusterName}-nat-${i}` } }, opts);
+    const eip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags: { Name: `${args.clusterName}-nat-${plan.zone}` } }, opts);
     const nat = new aws.ec2.NatGateway(
       `${name}-nat-${i}`,
-      { allocationId: eip.id, subnetId: publicSubnet.id, tags: { Name: `${args.clusterName}-nat-${i}` } },
+      { allocationId: eip.id, subnetId: publicSubnet.id, tags: { Name: `${args.clusterName}-nat-${plan.zone}` } },
       opts,
     );
     const privateSubnet = new aws.ec2.Subnet(
@@ -99,38 +97,74 @@ export function declareNetwork(name: string, args: NetworkArgs, opts: pulumi.Cus
       {
         vpcId: vpc.id,
         cidrBlock: plan.privateCidr,
-        availabilityZone: zone,
+        availabilityZoneId: plan.zone,
         mapPublicIpOnLaunch: false,
-        tags: { ...clusterTag, Name: `${args.clusterName}-private-${i}`, "kubernetes.io/role/internal-elb": "1" },
+        tags: { ...clusterTag, Name: `${args.clusterName}-private-${plan.zone}`, "kubernetes.io/role/internal-elb": "1" },
       },
       opts,
     );
     const privateRoutes = new aws.ec2.RouteTable(
       `${name}-private-${i}`,
-      { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags: { Name: `${args.clusterName}-private-${i}` } },
+      { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags: { Name: `${args.clusterName}-private-${plan.zone}` } },
       opts,
     );
     new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { routeTableId: privateRoutes.id, subnetId: privateSubnet.id }, opts);
     privateSubnetIds.push(privateSubnet.id);
     publicSubnetIds.push(publicSubnet.id);
   });
+  return { vpc, privateSubnetIds, publicSubnetIds };
+}
 
-  const flowLogGroup = new aws.cloudwatch.LogGroup(
+export interface FlowLogArgs {
+  clusterName: string;
+  vpcId: pulumi.Input<string>;
+  logGroupName: string;
+  logsKeyArn: pulumi.Input<string>;
+  /** The VPC Flow Logs role's trust policy (flowLogsTrustPolicy). */
+  trust: pulumi.Input<string>;
+}
+
+/**
+ * Flow logs of all traffic into an encrypted log group that outlives a destroy. Declared by the
+ * platform stack, next to the logs key, for the VPC its foundation stack owns.
+ */
+export function declareFlowLogs(name: string, args: FlowLogArgs, opts: pulumi.CustomResourceOptions): aws.cloudwatch.LogGroup {
+  const role = new aws.iam.Role(`${name}-flow-logs`, { assumeRolePolicy: args.trust, description: `${args.clusterName} VPC flow logs` }, opts);
+  const logGroup = new aws.cloudwatch.LogGroup(
     `${name}-flow-logs`,
-    { name: args.flowLogGroupName, retentionInDays: LOG_RETENTION_DAYS, kmsKeyId: args.logsKeyArn },
+    { name: args.logGroupName, retentionInDays: LOG_RETENTION_DAYS, kmsKeyId: args.logsKeyArn },
     { ...opts, protect: true },
+  );
+  const policy = new aws.iam.RolePolicy(
+    `${name}-flow-logs`,
+    {
+      role: role.name,
+      policy: logGroup.arn.apply((arn) =>
+        JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
+              Resource: [arn, `${arn}:*`],
+            },
+          ],
+        }),
+      ),
+    },
+    opts,
   );
   new aws.ec2.FlowLog(
     `${name}-flow-log`,
     {
-      vpcId: vpc.id,
+      vpcId: args.vpcId,
       trafficType: "ALL",
       logDestinationType: "cloud-watch-logs",
-      logDestination: flowLogGroup.arn,
-      iamRoleArn: args.flowLogRoleArn,
+      logDestination: logGroup.arn,
+      iamRoleArn: role.arn,
       maxAggregationInterval: 60,
     },
-    opts,
+    { ...opts, dependsOn: [policy] },
   );
-  return { vpc, privateSubnetIds, publicSubnetIds, flowLogGroup };
+  return logGroup;
 }

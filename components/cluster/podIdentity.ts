@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { POD_IDENTITY_TRUST } from "./iam";
+import { PodIdentityScope, podIdentityTrustPolicy } from "./iam";
 
 /** Where cert-manager runs; the mesh installs it there with this service account name. */
 export const CERT_MANAGER_IDENTITY = { namespace: "cert-manager", serviceAccount: "cert-manager" } as const;
@@ -34,13 +34,21 @@ export function certManagerDnsPolicy(partition: string, hostedZoneId: string, do
 
 export function declareCertManagerIdentity(
   name: string,
-  args: { clusterName: pulumi.Input<string>; partition: pulumi.Input<string>; hostedZoneId: string; domain: string },
+  args: {
+    clusterName: pulumi.Input<string>;
+    scope: pulumi.Output<Omit<PodIdentityScope, "clusterName" | "namespace" | "serviceAccount">>;
+    hostedZoneId: string;
+    domain: string;
+  },
   opts: pulumi.CustomResourceOptions,
 ): aws.iam.Role {
-  const role = new aws.iam.Role(`${name}-cert-manager`, { assumeRolePolicy: POD_IDENTITY_TRUST, description: "cert-manager DNS-01" }, opts);
+  const trust = pulumi
+    .all([args.scope, args.clusterName])
+    .apply(([scope, clusterName]) => JSON.stringify(podIdentityTrustPolicy({ ...scope, clusterName, ...CERT_MANAGER_IDENTITY })));
+  const role = new aws.iam.Role(`${name}-cert-manager`, { assumeRolePolicy: trust, description: "cert-manager DNS-01" }, opts);
   new aws.iam.RolePolicy(
     `${name}-cert-manager-dns`,
-    { role: role.name, policy: pulumi.output(args.partition).apply((p) => certManagerDnsPolicy(p, args.hostedZoneId, args.domain)) },
+    { role: role.name, policy: args.scope.apply((s) => certManagerDnsPolicy(s.partition, args.hostedZoneId, args.domain)) },
     opts,
   );
   new aws.eks.PodIdentityAssociation(

@@ -1,10 +1,17 @@
+import { GVISOR_RELEASE } from "../../config/defaults";
 import { RUNSC_HANDLER } from "./defaults";
+import { GUARD_UNIT, RUNSC_BINARIES, RunscBinary, guardFiles } from "./nodeGuard";
 
 const BOUNDARY = "==AGENT-PLATFORM-BOUNDARY==";
 
 export interface SandboxUserDataArgs {
   /** gVisor release, e.g. 20261005.0. */
   gvisorVersion: string;
+  /**
+   * SHA-512 of that release's x86_64 binaries, as pinned in configuration next to the version.
+   * @default GVISOR_RELEASE.sha512 (a node given another version then fails its check and never joins)
+   */
+  gvisorSha512?: Record<RunscBinary, string>;
   /** Extra `[runsc_config]` flags, e.g. monitoring hooks. @default {} */
   runscFlags?: Record<string, string>;
   /** Files to write before kubelet starts; tmpfiles.d entries are also applied at once. @default [] */
@@ -30,21 +37,25 @@ export function nodeFilesScript(files: NodeFile[]): string {
   return lines.length ? lines.join("\n") + "\n" : "";
 }
 
-/** The shell part: install the pinned runsc and its containerd shim, verified against the release's checksums. */
-export function gvisorInstallScript(version: string): string {
+/**
+ * The shell part's download: the pinned release's x86_64 binaries (the node AMI is
+ * AL2023_x86_64_STANDARD), compared with the digests pinned in configuration before anything is
+ * installed. No checksum file is fetched: one from the same bucket as the binary proves only that
+ * the download is complete, not that it is the release that was reviewed.
+ */
+export function gvisorInstallScript(version: string, sha512: Record<RunscBinary, string>): string {
   return [
-    "#!/bin/bash",
-    "set -euo pipefail",
     `GVISOR_VERSION=${version}`,
-    "ARCH=$(uname -m)",
-    'URL="https://storage.googleapis.com/gvisor/releases/release/${GVISOR_VERSION}/${ARCH}"',
+    'URL="https://storage.googleapis.com/gvisor/releases/release/${GVISOR_VERSION}/x86_64"',
     "workdir=$(mktemp -d)",
     'cd "$workdir"',
-    "for file in runsc runsc.sha512 containerd-shim-runsc-v1 containerd-shim-runsc-v1.sha512; do",
+    `for file in ${RUNSC_BINARIES.join(" ")}; do`,
     '  curl -fsSL --retry 5 -o "$file" "$URL/$file"',
     "done",
-    "sha512sum -c runsc.sha512 -c containerd-shim-runsc-v1.sha512",
-    "install -m 0755 runsc containerd-shim-runsc-v1 /usr/local/bin/",
+    "sha512sum --check --strict <<'AGENT_PLATFORM_SHA512'",
+    ...RUNSC_BINARIES.map((binary) => `${sha512[binary]}  ${binary}`),
+    "AGENT_PLATFORM_SHA512",
+    `install -m 0755 ${RUNSC_BINARIES.join(" ")} /usr/local/bin/`,
     "",
   ].join("\n");
 }
@@ -72,16 +83,33 @@ export function containerdRuntimeConfig(): string {
 }
 
 /**
- * User data for sandbox nodes, as MIME multipart so EKS merges its own node configuration in: the
- * shell part runs before kubelet starts, so a node joins only once runsc is installed.
+ * The whole shell part. The guard and the drop-ins that make kubelet and nodeadm-run require it
+ * come first, before any step that can fail: if the download, the checksum or anything after it
+ * fails, the script stops, the guard's check fails and kubelet never starts, so the node never
+ * joins and the managed node group reports it. The guard runs again on every boot, which also
+ * reloads the firewall.
  */
-export function sandboxUserData(args: SandboxUserDataArgs): string {
-  const script = [
-    gvisorInstallScript(args.gvisorVersion),
+export function sandboxScript(args: SandboxUserDataArgs): string {
+  const sha512 = args.gvisorSha512 ?? GVISOR_RELEASE.sha512;
+  return [
+    "#!/bin/bash",
+    "set -euo pipefail",
+    nodeFilesScript(guardFiles(sha512)) + "systemctl daemon-reload",
+    `systemctl enable ${GUARD_UNIT}`,
+    gvisorInstallScript(args.gvisorVersion, sha512),
     "cat > /etc/containerd/runsc.toml <<'RUNSC'",
     runscConfig(args.runscFlags ?? {}) + "RUNSC",
-    nodeFilesScript(args.files ?? []),
+    nodeFilesScript(args.files ?? []) + `systemctl start ${GUARD_UNIT}`,
+    "",
   ].join("\n");
+}
+
+/**
+ * User data for sandbox nodes, as MIME multipart so EKS merges its own node configuration in:
+ * cloud-init runs the shell part after nodeadm-config and before nodeadm-run starts kubelet.
+ */
+export function sandboxUserData(args: SandboxUserDataArgs): string {
+  const script = sandboxScript(args);
   const nodeConfig = [
     "---",
     "apiVersion: node.eks.aws/v1alpha1",

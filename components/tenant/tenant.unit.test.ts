@@ -9,6 +9,7 @@ const tenantOf = (entry: Record<string, unknown>) =>
     domain: "agents.example.com",
     hostedZoneId: "Z123",
     acmeEmail: "ops@example.com",
+    cluster: { foundationStack: "acme-corp/agent-platform/prod-foundation", deployerRoleArn: "arn:aws:iam::123456789012:role/deployer" },
     platformApi: { image: "ghcr.io/example/api:1.0.0" },
     agentImages: { gateway: "ghcr.io/openclaw/openclaw:2026.4.15" },
     alertWebhookUrl: "https://hooks.example.com/alerts",

@@ -124,12 +124,24 @@ export class VaultCluster extends pulumi.ComponentResource {
     this.registerOutputs({ namespace: this.namespace, address: this.address, snapshotBucket: this.snapshotBucket });
   }
 
+  /** A Pod Identity trust policy for one of Vault's service accounts on this cluster. */
+  private trustFor(args: VaultAwsArgs, serviceAccount: string): pulumi.Output<string> {
+    const parent = { parent: this };
+    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    const partition = aws.getPartitionOutput({}, parent).partition;
+    return pulumi
+      .all([accountId, partition, args.clusterName])
+      .apply(([account, part, clusterName]) =>
+        JSON.stringify(podIdentityTrustPolicy({ accountId: account, partition: part, region: args.region, clusterName, namespace: VAULT_NAMESPACE, serviceAccount })),
+      );
+  }
+
   /** The server's AWS identity: KMS use on the unseal key, nothing else. */
   private declareUnsealIdentity(name: string, args: VaultAwsArgs): pulumi.Resource {
     const parent = { parent: this };
     const role = new aws.iam.Role(
       `${name}-unseal-role`,
-      { name: pulumi.output(args.clusterName).apply((c) => vaultRoleName(c, "unseal")), assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()) },
+      { name: pulumi.output(args.clusterName).apply((c) => vaultRoleName(c, "unseal")), assumeRolePolicy: this.trustFor(args, VAULT_SERVICE_ACCOUNT) },
       parent,
     );
     new aws.iam.RolePolicy(
@@ -207,7 +219,7 @@ export class VaultCluster extends pulumi.ComponentResource {
 
     const role = new aws.iam.Role(
       `${name}-snapshot-role`,
-      { name: pulumi.output(args.clusterName).apply((c) => vaultRoleName(c, "snapshot")), assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()) },
+      { name: pulumi.output(args.clusterName).apply((c) => vaultRoleName(c, "snapshot")), assumeRolePolicy: this.trustFor(args, SNAPSHOT.serviceAccount) },
       parent,
     );
     new aws.iam.RolePolicy(

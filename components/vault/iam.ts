@@ -1,4 +1,5 @@
 /** IAM documents and AWS names of the Vault component, pure so that tests compare them whole. */
+import { PodIdentityScope, podIdentityTrustPolicy as clusterPodIdentityTrustPolicy } from "../cluster/iam";
 
 /** `<prefix>-<suffix>` cut to `max` characters by shortening the prefix (cluster names reach 100). */
 export function boundedName(prefix: string, suffix: string, max: number): string {
@@ -22,18 +23,13 @@ export interface PolicyDocument {
   Statement: Array<Record<string, unknown>>;
 }
 
-/** EKS Pod Identity: the agent on the node assumes the role and tags the session with the pod's identity. */
-export function podIdentityTrustPolicy(): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: "pods.eks.amazonaws.com" },
-        Action: ["sts:AssumeRole", "sts:TagSession"],
-      },
-    ],
-  };
+/**
+ * EKS Pod Identity, for Vault's service accounts on this cluster only: the same confused-deputy and
+ * session-tag conditions as every Pod Identity role of the platform (components/cluster/iam.ts).
+ * Unscoped, any cluster in the account could bind the unseal role and decrypt with the seal key.
+ */
+export function podIdentityTrustPolicy(scope: PodIdentityScope): PolicyDocument {
+  return clusterPodIdentityTrustPolicy(scope);
 }
 
 /** What the awskms seal needs, on the unseal key only. */

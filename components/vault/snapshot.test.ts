@@ -80,9 +80,24 @@ describe("vault snapshots and AWS identities", () => {
   });
 
   it("SEC-02 Vault's Pod Identity role may only encrypt, decrypt and describe with the unseal key", () => {
-    expect(podIdentityTrustPolicy()).toEqual({
+    const scope = { partition: "aws", region: "us-east-1", accountId: "123456789012", clusterName: "prod", namespace: "vault", serviceAccount: "vault" };
+    expect(podIdentityTrustPolicy(scope)).toEqual({
       Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: "pods.eks.amazonaws.com" },
+          Action: ["sts:AssumeRole", "sts:TagSession"],
+          Condition: {
+            StringEquals: {
+              "aws:SourceAccount": "123456789012",
+              "aws:RequestTag/kubernetes-namespace": "vault",
+              "aws:RequestTag/kubernetes-service-account": "vault",
+            },
+            ArnLike: { "aws:SourceArn": "arn:aws:eks:us-east-1:123456789012:podidentityassociation/prod/*" },
+          },
+        },
+      ],
     });
     expect(unsealKeyPolicy(KEY)).toEqual({
       Version: "2012-10-17",

@@ -2,6 +2,7 @@ import { Evidence } from "../types";
 
 const UNIT = "components/cluster/cluster.unit.test.ts";
 const PROGRAM = "components/cluster/cluster.test.ts";
+const USERDATA = "components/cluster/userdata.test.ts";
 
 export const clusterEvidence: Evidence[] = [
   {
@@ -25,11 +26,23 @@ export const clusterEvidence: Evidence[] = [
     enforcedBy: [
       { kind: "component", file: "components/cluster/eks.ts", symbol: 'effect: "NO_SCHEDULE"' },
       { kind: "component", file: "components/cluster/kubernetes.ts", symbol: "handler: RUNSC_HANDLER" },
-      { kind: "component", file: "components/cluster/userdata.ts", symbol: "containerd-shim-runsc-v1" },
+      { kind: "component", file: "components/cluster/nodeGuard.ts", symbol: 'RUNSC_BINARIES = ["runsc", "containerd-shim-runsc-v1"]' },
+      { kind: "component", file: "components/cluster/nodeGuard.ts", symbol: "Requires=${GUARD_UNIT}" },
     ],
     provenBy: [
       { file: PROGRAM, test: "ISO-10 installs gVisor on tainted sandbox nodes and selects them with the gvisor RuntimeClass" },
       { file: UNIT, test: "ISO-10 registers runsc as the containerd handler the gvisor RuntimeClass names" },
+    ],
+    limitations: [
+      "That a node whose guard fails never joins rests on systemd's Requires=/After= and nodeadm starting kubelet through systemd (amazon-eks-ami nodeadm/internal/daemon/systemd.go); a live check must break the download on one node and see the node group report it.",
+    ],
+  },
+  {
+    control: "NET-05",
+    enforcedBy: [{ kind: "component", file: "components/cluster/nodeGuard.ts", symbol: 'iifname "${POD_INTERFACES}" ct state new fib daddr type local counter drop' }],
+    provenBy: [{ file: USERDATA, test: "NET-05 drops new connections from pod interfaces to the node's own addresses, before kubelet and on every boot" }],
+    limitations: [
+      "The VPC CNI's network policy agent always allows a pod's own node IP; the sandbox nodes' nftables rule closes that path, proven offline by its text only. A live check must see `curl -m2 $NODE_IP:10256/healthz` and `curl -m2 -k https://$NODE_IP:10250/` fail from an agent pod while kubelet probes keep the pod Ready (docs/decisions/node-address-isolation.md). System nodes carry no such rule.",
     ],
   },
   {

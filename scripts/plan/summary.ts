@@ -30,9 +30,9 @@ function configuration(config: StackConfig): string[] {
   const rows: [string, string][] = [
     ["stackRole", config.stackRole + (config.platformStack ? ` (platform: ${config.platformStack})` : "")],
     ["domain", `${config.domain} (zone ${config.hostedZoneId})`],
-    ["cluster", `${c.mode}, Kubernetes ${c.kubernetesVersion}, VPC ${c.vpcCidr}, ${c.availabilityZoneCount} zones`],
+    ["cluster", `${c.mode}, Kubernetes ${c.kubernetesVersion}, network and runner from ${c.foundationStack ?? "-"}`],
     ["API access", `private; public from ${list(c.publicAccessCidrs)}`],
-    ["admins / deployer", `${list(c.adminRoleArns)} / ${c.deployerRoleArn ?? "(the caller)"}`],
+    ["admins / deployer / preview", `${list(c.adminRoleArns)} / ${c.deployerRoleArn ?? "-"} / ${c.previewRoleArn ?? "-"}`],
     ["system nodes", pool(c.systemNodes)],
     ["sandbox nodes", `${pool(c.sandboxNodes)}, gVisor ${c.gvisorVersion}`],
     ["platform API", `${config.platformApi.image}, ${config.platformApi.replicas} replicas, port ${config.platformApi.port}`],

@@ -8,7 +8,61 @@ export interface InvokeRecord {
   inputs: Record<string, unknown>;
 }
 
-type InvokeHandler = (inputs: Record<string, any>, region: string) => Record<string, unknown>;
+/** What a run may change in the mock cloud: the region's zones, the foundation stack's outputs. */
+export interface MockOverrides {
+  /** DescribeAvailabilityZones for this account, as parallel name and zone-ID lists. */
+  availabilityZones?: { names: string[]; zoneIds: string[] };
+  /** Outputs of the foundation stack a platform stack references, over the defaults. */
+  foundationOutputs?: Record<string, unknown>;
+}
+
+interface MockContext {
+  region: string;
+  stack: string;
+  overrides: MockOverrides;
+}
+
+type InvokeHandler = (inputs: Record<string, any>, context: MockContext) => Record<string, unknown>;
+
+/**
+ * Real zone-ID prefixes and zone counts of the regions tests plan in. This mock account maps names
+ * to IDs in order (us-east-1c is use1-az3, where EKS refuses cluster subnets); real accounts
+ * shuffle the mapping, which tests exercise through `availabilityZones`.
+ */
+const REGION_ZONES: Record<string, { prefix: string; count: number }> = {
+  "us-east-1": { prefix: "use1", count: 6 },
+  "us-west-2": { prefix: "usw2", count: 4 },
+  "eu-west-1": { prefix: "euw1", count: 3 },
+};
+
+function availabilityZones(region: string, overrides: MockOverrides): { names: string[]; zoneIds: string[] } {
+  if (overrides.availabilityZones) return overrides.availabilityZones;
+  const known = REGION_ZONES[region];
+  if (!known) throw new Error(`The mock engine knows no Availability Zones of ${region}: add it to REGION_ZONES in test/harness/mocks.ts.`);
+  const suffixes = "abcdef".slice(0, known.count).split("");
+  return { names: suffixes.map((s) => `${region}${s}`), zoneIds: suffixes.map((_, i) => `${known.prefix}-az${i + 1}`) };
+}
+
+/**
+ * What the foundation stack of this run's platform stack exports (composition/foundation.ts) when
+ * planned under this mock engine, as a StackReference reads it: its resources are named
+ * `foundation-*`, its cluster is the platform stack's (`agent-platform-<stack>`).
+ * components/cluster/foundation.test.ts keeps the two in step.
+ */
+export function foundationReferenceOutputs(stack: string, zoneCount = 3): Record<string, unknown> {
+  const clusterName = `agent-platform-${stack}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 100);
+  const indexes = Array.from({ length: zoneCount }, (_, i) => i);
+  return {
+    clusterName,
+    vpcId: "foundation-vpc-id",
+    zoneIds: ["use1-az1", "use1-az2", "use1-az4"],
+    privateSubnetIds: indexes.map((i) => `foundation-private-${i}-id`),
+    publicSubnetIds: indexes.map((i) => `foundation-public-${i}-id`),
+    controlPlaneAccessSecurityGroupId: "foundation-control-plane-access-id",
+    runnerProject: `${clusterName}-deploy`,
+    runnerLabel: `codebuild-${clusterName}-deploy-\${{ github.run_id }}-\${{ github.run_attempt }}`,
+  };
+}
 
 /**
  * Every data source the program may call, answered deterministically. An invoke missing here
@@ -27,7 +81,7 @@ const INVOKES: Record<string, InvokeHandler> = {
     reverseDnsPrefix: "com.amazonaws",
     id: "aws",
   }),
-  "aws:index/getRegion:getRegion": (_inputs, region) => ({
+  "aws:index/getRegion:getRegion": (_inputs, { region }) => ({
     region,
     name: region,
     endpoint: `ec2.${region}.amazonaws.com`,
@@ -41,29 +95,27 @@ const INVOKES: Record<string, InvokeHandler> = {
     const issuerArn = session ? `arn:aws:iam::${session[1]}:role/${session[2]}` : arn;
     return { arn, issuerArn, issuerId: "AROAMOCKDEPLOYER", issuerName: issuerArn.split("/").pop(), sessionName: session?.[3] ?? "", id: arn };
   },
-  "aws:index/getAvailabilityZones:getAvailabilityZones": (_inputs, region) => {
-    const suffixes = ["a", "b", "c", "d", "e", "f"];
-    return {
-      names: suffixes.map((s) => `${region}${s}`),
-      zoneIds: suffixes.map((_, i) => `use1-az${i + 1}`),
-      state: "available",
-      groupNames: [region],
-      id: region,
-    };
+  "aws:index/getAvailabilityZones:getAvailabilityZones": (_inputs, { region, overrides }) => {
+    const zones = availabilityZones(region, overrides);
+    return { ...zones, groupNames: [region], id: region };
   },
 };
 
 /** Outputs the cloud would compute, for the types whose outputs the program reads. */
-function computedOutputs(type: string, name: string, inputs: Record<string, any>, region: string): Record<string, unknown> {
+function computedOutputs(type: string, name: string, inputs: Record<string, any>, context: MockContext): Record<string, unknown> {
+  const { region } = context;
   const [pkg, module] = type.split(":");
   if (type === "pulumi:pulumi:StackReference") {
-    // What a platform stack exports, as a tenants shard reads it.
+    // What a platform stack exports (as a tenants shard reads it) and what a foundation stack
+    // exports (as a platform stack reads it); a reference reads only the names it needs.
     return {
       name: inputs.name,
       outputs: {
         kubeconfig: "mock-platform-kubeconfig",
         vaultKubernetesAuthPath: "kubernetes",
         vaultKubernetesAuthAccessor: "auth_kubernetes_platform",
+        ...foundationReferenceOutputs(context.stack),
+        ...context.overrides.foundationOutputs,
       },
       secretOutputNames: ["kubeconfig"],
     };
@@ -121,10 +173,14 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
    */
   readonly unanswered: Error[] = [];
 
-  constructor(private readonly region: string) {}
+  private readonly context: MockContext;
+
+  constructor(region: string, stack = "prod", overrides: MockOverrides = {}) {
+    this.context = { region, stack, overrides };
+  }
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
-    const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, this.region) };
+    const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, this.context) };
     return { id: args.custom === false ? undefined : `${args.name}-id`, state };
   }
 
@@ -140,6 +196,11 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
       );
       return {};
     }
-    return handler(args.inputs, this.region);
+    try {
+      return handler(args.inputs, this.context);
+    } catch (error) {
+      this.unanswered.push(error as Error);
+      return {};
+    }
   }
 }

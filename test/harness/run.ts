@@ -1,7 +1,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { CapturedResource, RegisterRequest, captureRequest } from "./capture";
-import { InvokeRecord, PlatformMocks } from "./mocks";
+import { InvokeRecord, MockOverrides, PlatformMocks } from "./mocks";
 import { readableValue } from "./serialize";
 import { ProgramConfig, REPO_ROOT, encodeOverrides, readStackConfig } from "./stackFile";
 
@@ -28,6 +28,8 @@ export interface RunOptions {
   program?: Program;
   /** Ask the program for a preview rather than an update. @default false */
   preview?: boolean;
+  /** Answers of the mock cloud that differ from the defaults (zones, foundation outputs). @default {} */
+  mocks?: MockOverrides;
 }
 
 export interface ProgramRun {
@@ -112,7 +114,7 @@ export function runProgram(options: RunOptions = {}): Promise<ProgramRun> {
 async function runExclusive(options: RunOptions): Promise<ProgramRun> {
   const config = resolveConfig(options);
   const region = config.values["aws:region"] ?? "us-east-1";
-  const mocks = new PlatformMocks(region);
+  const mocks = new PlatformMocks(region, config.stack, options.mocks);
   const monitor = new CapturingMonitor(mocks);
   settings.setMockOptions(monitor, config.project, config.stack, options.preview ?? false);
   const store = state.getStore();
