@@ -4,7 +4,7 @@
  *
  *   npm run plan                          # stack prod
  *   npm run plan -- --stack NAME          # another Pulumi.<NAME>.yaml
- *   npm run plan -- --diff OLD_OUT_DIR    # also print what changed since an older plan
+ *   npm run plan -- --diff OLD_OUT_DIR    # also what each resource will undergo since an older plan (may be out/<stack>)
  *   npm run plan -- --out DIR --config-dir DIR   # write elsewhere; read stack files elsewhere
  *   npm run plan -- --policy-config FILE  # policy pack configuration (JSON), as for pulumi preview
  */
@@ -82,6 +82,17 @@ async function main(): Promise<number> {
   const policies = runPolicyPack(run.resources, policyConfig);
   const policyReport = policies.report;
   step(`Policy pack: ${policies.violations.length} violation(s), ${policies.mandatoryFailures} mandatory`);
+  // The older plan is read before anything is written: --diff may name the output directory itself.
+  let diffText: string | undefined;
+  if (values.diff) {
+    const olderFile = path.join(values.diff, "resources.json");
+    if (!fs.existsSync(olderFile)) {
+      process.stderr.write(`--diff: ${olderFile} does not exist\n\nNothing was written.\n`);
+      return 1;
+    }
+    const older = JSON.parse(fs.readFileSync(olderFile, "utf8")) as PlannedResource[];
+    diffText = formatDiff(diffPlans(older, resources));
+  }
   const summary = renderSummary({
     stack,
     resources: run.resources,
@@ -90,6 +101,7 @@ async function main(): Promise<number> {
     manifestFiles: [...manifests.keys()],
     catalog,
     policyReport,
+    ...(diffText !== undefined ? { diff: { against: values.diff!, lines: diffText.split("\n") } } : {}),
   });
 
   // Write beside the target and swap in at the end, so a failure never leaves a half-made plan.
@@ -100,19 +112,12 @@ async function main(): Promise<number> {
   fs.writeFileSync(path.join(staging, "resources.json"), `${JSON.stringify(resources, null, 2)}\n`);
   for (const [file, text] of manifests) fs.writeFileSync(path.join(staging, "manifests", file), text);
   fs.writeFileSync(path.join(staging, "summary.md"), summary);
+  if (diffText !== undefined) fs.writeFileSync(path.join(staging, "diff.md"), `${diffText}\n`);
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.renameSync(staging, outDir);
   step(`Wrote ${path.relative(process.cwd(), outDir)}/: resources.json, ${manifests.size} manifest file(s), summary.md`);
 
-  if (values.diff) {
-    const olderFile = path.join(values.diff, "resources.json");
-    if (!fs.existsSync(olderFile)) {
-      process.stderr.write(`--diff: ${olderFile} does not exist\n`);
-      return 1;
-    }
-    const older = JSON.parse(fs.readFileSync(olderFile, "utf8")) as PlannedResource[];
-    process.stdout.write(`\nChanges since ${values.diff}:\n${formatDiff(diffPlans(older, resources))}\n`);
-  }
+  if (diffText !== undefined) process.stdout.write(`\nChanges since ${values.diff}:\n${diffText}\n`);
   if (policies.mandatoryFailures > 0) {
     const mandatory = policies.violations.filter((v) => v.enforcementLevel === "mandatory");
     process.stderr.write(`\nMandatory policies failed:\n${mandatory.map((v) => `  - ${v.policy}: ${v.message}`).join("\n")}\n`);

@@ -88,11 +88,27 @@ describe("npm run plan", () => {
     expect(result.stdout).toContain("Changes since");
     expect(result.stdout).toContain(
       [
-        "~ urn:pulumi:grow::agent-platform::pulumi:pulumi:Stack::agent-platform-grow",
+        "~ update urn:pulumi:grow::agent-platform::pulumi:pulumi:Stack::agent-platform-grow",
         '    outputs.tenants[2]: "initech" -> "hooli"',
         '    outputs.tenants[3]: (none) -> "initech"',
       ].join("\n"),
     );
+    expect(result.stdout).toContain("+ create urn:pulumi:grow::agent-platform::pulumi:pulumi:Stack$agent-platform:tenant:TenantStack::tenant-hooli");
+    expect(result.stdout).toMatch(/\n\d+ to create, 1 to update, 0 to replace, 0 to delete\n/);
+    // The same diff goes into the plan itself, for the pull request's reviewer.
+    expect(fs.readFileSync(path.join(work, "newer", "grow", "diff.md"), "utf8")).toContain("+ create urn:pulumi:grow::agent-platform::pulumi:pulumi:Stack$agent-platform:tenant:TenantStack::tenant-hooli");
+    expect(fs.readFileSync(path.join(work, "newer", "grow", "summary.md"), "utf8")).toContain(`## Changes since \`${path.join(older, "grow")}\``);
+  });
+
+  it("reads the older plan before writing, so --diff may name the output directory itself", () => {
+    const out = path.join(work, "same");
+    writeStack(work, "same", (t) => t);
+    expect(plan("--stack", "same", "--config-dir", work, "--out", out).status).toBe(0);
+    writeStack(work, "same", (t) => t.replace("    - id: initech", "    - id: hooli\n      modelProvider: mistral\n    - id: initech"));
+    const result = plan("--stack", "same", "--config-dir", work, "--out", out, "--diff", path.join(out, "same"));
+    expect(result.status).toBe(0);
+    expect(result.stdout).not.toContain("No changes.");
+    expect(result.stdout).toContain("+ create urn:pulumi:same::agent-platform::pulumi:pulumi:Stack$agent-platform:tenant:TenantStack::tenant-hooli");
   });
 
   it("exits non-zero and lists the violations when a mandatory policy fails", () => {
