@@ -41,18 +41,32 @@ export function parseFoundationConfig(raw: Record<string, unknown>): FoundationC
   return result.data;
 }
 
-function readRawConfig(): { raw: Record<string, unknown>; secretKeys: string[] } {
+const EMPTY_SETTINGS = ["", "{}", "[]"];
+
+/** The `agent-platform:` settings among the flat `namespace:key` config the CLI hands a program. */
+function readRawConfig(
+  all: Record<string, string> = pulumi.runtime.allConfig(),
+  isSecret: (key: string) => boolean = isConfigSecret,
+): { raw: Record<string, unknown>; secretKeys: string[] } {
   const raw: Record<string, unknown> = {};
   const secretKeys: string[] = [];
   const prefix = `${PROJECT}:`;
-  const all = pulumi.runtime.allConfig();
   for (const fullKey of Object.keys(all)) {
     if (!fullKey.startsWith(prefix)) continue;
     const key = fullKey.slice(prefix.length);
+    // Pulumi.yaml gives every setting an empty default, so that the CLI accepts each kind of
+    // stack without the keys it does not use: an empty setting is an unset one.
+    if (EMPTY_SETTINGS.includes(all[fullKey].trim())) continue;
     raw[key] = decode(all[fullKey]);
-    if (isConfigSecret(fullKey)) secretKeys.push(key);
+    if (isSecret(fullKey)) secretKeys.push(key);
   }
   return { raw, secretKeys };
+}
+
+/** The validated settings of flat `namespace:key` config (as the CLI hands it), by `stackRole`. */
+export function parseProgramConfig(all: Record<string, string>, secretKeys: readonly string[]): StackConfig | FoundationConfig {
+  const { raw, secretKeys: secrets } = readRawConfig(all, (key) => secretKeys.includes(key));
+  return raw.stackRole === "foundation" ? parseFoundationConfig(raw) : parseStackConfig(raw, secrets);
 }
 
 /** Reads every `agent-platform:` setting from the running Pulumi program's configuration. */

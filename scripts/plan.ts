@@ -13,24 +13,19 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { buildCatalog } from "../controls/catalog";
 import { ConfigError } from "../config/errors";
-import { parseStackConfig } from "../config/load";
-import type { StackConfig } from "../config/schema";
+import { parseProgramConfig } from "../config/load";
+import type { FoundationConfig, StackConfig } from "../config/schema";
 import { ProgramFailed, runProgram } from "../test/harness/run";
-import { REPO_ROOT, readStackConfig } from "../test/harness/stackFile";
+import { CliConfigError, REPO_ROOT, readStackConfig } from "../test/harness/stackFile";
 import { PlannedResource, diffPlans, formatDiff } from "./plan/diff";
 import { renderManifests } from "./plan/manifests";
 import { runPolicyPack } from "./plan/policies";
 import { renderSummary } from "./plan/summary";
 
 /** The validated settings the run used, for the summary (the program itself validated them already). */
-function plannedConfig(stack: string, stackFile: string): StackConfig {
-  const { project, values, secretKeys } = readStackConfig(stack, stackFile);
-  const prefix = `${project}:`;
-  const raw: Record<string, unknown> = {};
-  for (const [key, text] of Object.entries(values)) {
-    if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = /^\s*[[{]/.test(text) ? JSON.parse(text) : text;
-  }
-  return parseStackConfig(raw, secretKeys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
+function plannedConfig(stack: string, stackFile: string): StackConfig | FoundationConfig {
+  const { values, secretKeys } = readStackConfig(stack, stackFile);
+  return parseProgramConfig(values, secretKeys);
 }
 
 function step(message: string): void {
@@ -59,7 +54,7 @@ async function main(): Promise<number> {
     run = await runProgram({ stack, stackFile });
   } catch (error) {
     const cause = error instanceof ProgramFailed ? error.cause : error;
-    if (cause instanceof ConfigError) {
+    if (cause instanceof ConfigError || cause instanceof CliConfigError) {
       process.stderr.write(`\n${cause.message}\n\nNothing was written.\n`);
       return 1;
     }

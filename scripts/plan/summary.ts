@@ -3,7 +3,7 @@
  * changes (with --diff), what is protected, the stack outputs, the charts, the resources by
  * component, the policy pack's results and where every control stands.
  */
-import type { StackConfig } from "../../config/schema";
+import type { FoundationConfig, StackConfig } from "../../config/schema";
 import type { Control } from "../../controls/types";
 import type { CapturedResource } from "../../test/harness/capture";
 import { controlCoverage } from "./coverage";
@@ -24,7 +24,19 @@ export function componentOf(resource: CapturedResource, byUrn: Map<string, Captu
   }
 }
 
-function configuration(config: StackConfig): string[] {
+function foundationConfiguration(config: FoundationConfig): string[] {
+  const f = config.foundation;
+  const rows: [string, string][] = [
+    ["stackRole", "foundation: the VPC and the in-VPC deploy runner"],
+    ["for cluster", f.clusterName],
+    ["VPC", `${f.vpcCidr}, zones ${f.availabilityZoneIds ? f.availabilityZoneIds.join(", ") : `(${f.availabilityZoneCount}, chosen by zone ID)`}`],
+    ["runner", `${f.runner.repository}, ${f.runner.computeType}, ${f.runner.image}`],
+  ];
+  return ["| Setting | Value |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`)];
+}
+
+function configuration(config: StackConfig | FoundationConfig): string[] {
+  if (config.stackRole === "foundation") return foundationConfiguration(config);
   const c = config.cluster;
   const pool = (p: StackConfig["cluster"]["systemNodes"]) => `${p.instanceTypes.join(", ")}: ${p.minSize}-${p.maxSize} (${p.desiredSize} now), ${p.diskSizeGiB} GiB`;
   const rows: [string, string][] = [
@@ -99,7 +111,7 @@ export interface SummaryInput {
   stack: string;
   resources: CapturedResource[];
   outputs: Record<string, unknown>;
-  config?: StackConfig;
+  config?: StackConfig | FoundationConfig;
   manifestFiles: string[];
   catalog: Control[];
   policyReport: string[];

@@ -12,9 +12,93 @@ export interface ProgramConfig {
   secretKeys: string[];
 }
 
+interface ConfigDeclaration {
+  type?: string;
+  default?: unknown;
+  value?: unknown;
+  secret?: boolean;
+  items?: unknown;
+}
+
 interface ProjectFile {
   name: string;
-  config?: Record<string, { default?: unknown; value?: unknown } | unknown>;
+  config?: Record<string, ConfigDeclaration | null>;
+}
+
+/** What the Pulumi CLI prints when it refuses a project or stack configuration, before the program runs. */
+export class CliConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CliConfigError";
+  }
+}
+
+/** `ValidateConfigValue` of pulumi/pulumi sdk/go/common/workspace/project.go, for the scalar types. */
+function matchesType(type: string, value: unknown): boolean {
+  switch (type) {
+    case "string":
+      return typeof value === "string";
+    case "integer":
+      return Number.isInteger(value) || (typeof value === "string" && /^-?\d+$/.test(value));
+    case "boolean":
+      return typeof value === "boolean" || value === "true" || value === "false";
+    case "array":
+      return Array.isArray(value);
+    case "object":
+      return typeof value === "object" && value !== null && !Array.isArray(value);
+    default:
+      return true;
+  }
+}
+
+/** `Project.Validate` (sdk/go/common/workspace/project.go): the rules on the declarations themselves. */
+function validateProject(project: ProjectFile): void {
+  for (const [key, declaration] of Object.entries(project.config ?? {})) {
+    const d = declaration ?? {};
+    if (d.default !== undefined && d.value !== undefined) {
+      throw new CliConfigError(`project config '${key}' cannot have both a 'default' and 'value' attribute`);
+    }
+    const namespaced = !key.includes(":") || key.startsWith(`${project.name}:`);
+    if (namespaced && d.type === "array" && d.items === undefined) {
+      throw new CliConfigError(`The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`);
+    }
+    if (namespaced && d.type && d.default !== undefined && !matchesType(d.type, d.default)) {
+      throw new CliConfigError(`The default value specified for configuration key '${key}' is not of the expected type '${d.type}'`);
+    }
+  }
+}
+
+/** `formatMissingKeys` and `missingStackConfigurationKeysError` of pulumi/pulumi pkg/workspace/config.go. */
+function missingKeysError(stack: string, keys: string[]): CliConfigError {
+  const quoted = keys.map((k) => `'${k}'`);
+  const list = quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}`;
+  return new CliConfigError(`Stack '${stack}' is missing configuration ${keys.length > 1 ? "values" : "value"} ${list}`);
+}
+
+/**
+ * The CLI's checks of a stack against the project (pkg/workspace/config.go `mergeConfig` and
+ * `validateStackConfigValues`): every key of the project's namespace that Pulumi.yaml declares
+ * without a default must be set, a key declared secret must be encrypted, and a typed key's value
+ * must have its type. `pulumi preview` stops on the first that fails, before the program runs.
+ */
+function applyCliRules(project: ProjectFile, stack: string, stackConfig: Record<string, unknown>, qualify: (k: string) => string): void {
+  validateProject(project);
+  const declared = Object.entries(project.config ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const missing = declared
+    .filter(([key]) => qualify(key).startsWith(`${project.name}:`))
+    .filter(([key, d]) => !(qualify(key) in stackConfig) && d?.default === undefined && d?.value === undefined)
+    .map(([key]) => key);
+  if (missing.length > 0) throw missingKeysError(stack, missing);
+  for (const [key, d] of declared) {
+    const value = stackConfig[qualify(key)];
+    if (value === undefined || !d?.type) continue;
+    if (d.secret && !isSecure(value)) throw new CliConfigError(`Stack '${stack}' with configuration key '${key}' must be encrypted as it's secret`);
+    // The CLI keeps a scalar of the stack file as text (config.Value); only objects stay structured.
+    const content = typeof value === "object" && value !== null ? value : String(value);
+    if (!isSecure(value) && !matchesType(d.type, content)) {
+      throw new CliConfigError(`Stack '${stack}' with configuration key '${key}' must be of type '${d.type}'`);
+    }
+  }
 }
 
 export function readProjectFile(root = REPO_ROOT): ProjectFile {
@@ -50,11 +134,12 @@ export function readStackConfig(stack: string, stackFile?: string, root = REPO_R
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
   const qualify = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);
+  applyCliRules(project, stack, Object.fromEntries(Object.entries(document.config ?? {}).map(([k, v]) => [qualify(k), v])), qualify);
 
   for (const [key, declaration] of Object.entries(project.config ?? {})) {
-    if (declaration && typeof declaration === "object" && "default" in declaration) {
-      values[qualify(key)] = encode((declaration as { default: unknown }).default);
-    }
+    // The CLI's mergeConfig: a key the stack leaves out takes the project's value or default.
+    const fallback = declaration?.default ?? declaration?.value;
+    if (fallback !== undefined) values[qualify(key)] = encode(fallback);
   }
   for (const [key, value] of Object.entries(document.config ?? {})) {
     const fullKey = qualify(key);
