@@ -3,6 +3,7 @@
  * (pulumi/pulumi pkg/workspace/config.go and sdk/go/common/workspace/project.go). The offline
  * harness applies them, so a stack the CLI would refuse fails `npm run plan` the same way.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -54,7 +55,6 @@ describe("the CLI's configuration rules, before the program runs", () => {
   });
 
   it("fails npm run plan with the CLI's message, writing nothing", () => {
-    const { spawnSync } = require("child_process") as typeof import("child_process");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cli-plan-"));
     try {
       const prod = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8");
