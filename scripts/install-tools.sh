@@ -108,13 +108,13 @@ install_seccheck_driver() {
 
 # --- netpol-analyzer (np-guard's connectivity analyser, for the network proof) -----------------
 # test/network.test.ts computes the connectivity of the plan's NetworkPolicies with it. Built from
-# the helper module test/network/analyzer, whose go.mod pins v1.3.1 and whose go.sum holds every
+# the helper module test/network/netpol-analyzer, whose go.mod pins v1.3.1 and whose go.sum holds every
 # hash: v1.3.1 is missing from the checksum database, so np-guard's modules are not looked up there
 # (GONOSUMDB) and go.sum alone vouches for them. A stamp of the module's files decides whether to
 # rebuild; a cold Go module cache takes about 4 minutes.
 install_netpol_analyzer() {
   local src bin stamp want
-  src="$(cd "$(dirname "$TOOLS_BIN")/../test/network/analyzer" && pwd)"
+  src="$(cd "$(dirname "$TOOLS_BIN")/../test/network/netpol-analyzer" && pwd)"
   bin="$TOOLS_BIN/netpol-analyzer"
   stamp="$TOOLS_BIN/.netpol-analyzer.sha256"
   want="$(cat "$src/go.mod" "$src/go.sum" "$src"/*.go | sha256sum | cut -d' ' -f1)"

@@ -1,6 +1,6 @@
 // Builds np-guard's connectivity analyser (the netpolicy CLI) at a pinned version for the network
 // proof in test/network.test.ts; scripts/install-tools.sh runs `go build` of its command here.
-module agent-platform/test/network/analyzer
+module agent-platform/test/network/netpol-analyzer
 
 go 1.26
 
