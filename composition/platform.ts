@@ -8,12 +8,15 @@ import { Falco } from "../components/runtime/falco";
 import { runscMonitoringFlags, runtimeMonitoringNodeFiles } from "../components/runtime/gvisor";
 import { GvisorMonitor } from "../components/runtime/gvisorMonitor";
 import { Mesh, PLATFORM_API_NAMESPACE, PLATFORM_API_SERVICE_ACCOUNT } from "../components/mesh";
+import { clusterNetworkFacts } from "../components/network/cluster";
+import type { ClusterNetworkInput } from "../components/network/declare";
+import { KubeSystemNetwork } from "../components/network/kubeSystem";
 import { VaultCluster } from "../components/vault/cluster";
 import { VaultConfiguration } from "../components/vault/configuration";
 import { VaultSecretsOperator } from "../components/vault/operator";
 import { vaultProviderArgs } from "../components/vault/provider";
 import type { StackConfig } from "../config/schema";
-import { istiodClusterIp, type TenantContext } from "./tenants";
+import { istiodClusterIp, kubernetesClusterIp, type TenantContext } from "./tenants";
 
 /** The Vault provider for the configuration phase; it reads its token from the environment. */
 export function vaultProvider(config: StackConfig): vault.Provider {
@@ -39,7 +42,17 @@ export function buildPlatform(config: StackConfig, region: string, clusterName: 
     runscFlags: runscMonitoringFlags(),
     sandboxNodeFiles: runtimeMonitoringNodeFiles(),
   });
-  const onCluster = { providers: [cluster.provider], dependsOn: [cluster] };
+  // What NetworkPolicies say about addresses that are not pods: the API server as pods reach it
+  // (the `kubernetes` Service's ClusterIP, read back) and the nodes' subnets (docs/decisions/network-policies.md).
+  const clusterNetwork: ClusterNetworkInput = {
+    apiServerAddress: kubernetesClusterIp(cluster.provider, [cluster]),
+    ...clusterNetworkFacts(config.cluster),
+  };
+  // In strict mode CoreDNS and the EBS driver are denied everything until their policies exist:
+  // every other policy, and so every chart after it, waits for them.
+  const kubeSystem = new KubeSystemNetwork("kube-system", { network: clusterNetwork }, { providers: [cluster.provider], dependsOn: [cluster] });
+  const network: ClusterNetworkInput = { ...clusterNetwork, dependsOn: [kubeSystem] };
+  const onCluster = { providers: [cluster.provider], dependsOn: [cluster, kubeSystem] };
 
   const mesh = new Mesh(
     "mesh",
@@ -48,6 +61,7 @@ export function buildPlatform(config: StackConfig, region: string, clusterName: 
       acmeEmail: config.acmeEmail,
       platformApi: config.platformApi,
       dns01: { region, hostedZoneId: config.hostedZoneId },
+      network,
     },
     onCluster,
   );
@@ -56,32 +70,33 @@ export function buildPlatform(config: StackConfig, region: string, clusterName: 
     "vault",
     {
       aws: cluster.keyArns ? { region, clusterName: cluster.clusterName, unsealKeyArn: cluster.keyArns.vault } : undefined,
+      network,
       storageClassName: cluster.storageClassName,
       // Vault's TLS certificates come from cert-manager, which the mesh installs.
       dependsOn: [mesh],
     },
     onCluster,
   );
-  const secretsOperator = new VaultSecretsOperator("vault-secrets-operator", { dependsOn: [vaultCluster] }, onCluster);
+  const secretsOperator = new VaultSecretsOperator("vault-secrets-operator", { dependsOn: [vaultCluster], network }, onCluster);
 
   // CLU-06: Prometheus scrapes Falco, Vault, Istio and Gatekeeper; alerts share the runtime webhook.
   const alertWebhookUrl = config.alertWebhookUrl ? pulumi.secret(config.alertWebhookUrl) : undefined;
   const monitoring = new Monitoring(
     "monitoring",
-    { storageClassName: cluster.storageClassName, alertWebhookUrl, vaultDependsOn: [vaultCluster] },
+    { storageClassName: cluster.storageClassName, alertWebhookUrl, vaultDependsOn: [vaultCluster], network },
     onCluster,
   );
   // Falco's and Gatekeeper's monitors need only the Prometheus Operator's CRDs, not all of monitoring.
-  const withMonitoring = { providers: [cluster.provider], dependsOn: [cluster, monitoring.release] };
+  const withMonitoring = { providers: [cluster.provider], dependsOn: [cluster, kubeSystem, monitoring.release] };
   const monitored = { prometheusOperator: true, monitoringLabels: { ...MONITORING_LABELS } };
 
   // Constraints exist before any tenant pod is admitted; platform namespaces are exempt by name.
   const admission = new Gatekeeper(
     "admission",
-    { latestTag: config.admission.latestTag, allowedRegistries: config.admission.allowedRegistries, ...monitored },
+    { latestTag: config.admission.latestTag, allowedRegistries: config.admission.allowedRegistries, network, ...monitored },
     withMonitoring,
   );
-  const falco = new Falco("runtime", { sandboxTaintKey: SANDBOX_NODE_LABEL, alertWebhookUrl, ...monitored }, withMonitoring);
+  const falco = new Falco("runtime", { sandboxTaintKey: SANDBOX_NODE_LABEL, alertWebhookUrl, network, ...monitored }, withMonitoring);
   // Sandboxes cannot start on a node until its monitor listens, so tenants wait for it.
   const gvisorMonitor = new GvisorMonitor("gvisor-monitor", { dependsOn: [falco], ...monitored }, withMonitoring);
 

@@ -22,6 +22,14 @@ export function istiodClusterIp(provider: k8s.Provider, dependsOn: pulumi.Resour
   return k8s.core.v1.Service.get("istiod", "istio-system/istiod", { provider, dependsOn }).spec.clusterIP;
 }
 
+/**
+ * The `kubernetes` Service's ClusterIP: pods call the API server there, and the VPC CNI's eBPF
+ * program, attached before kube-proxy's DNAT, matches egress against this address.
+ */
+export function kubernetesClusterIp(provider: k8s.Provider, dependsOn: pulumi.Resource[] = []): pulumi.Output<string> {
+  return k8s.core.v1.Service.get("kubernetes", "default/kubernetes", { provider, dependsOn }).spec.clusterIP;
+}
+
 /** One TenantStack per tenant, named by id so that no tenant's resources depend on list order. */
 export function buildTenants(config: StackConfig, context: TenantContext): TenantStack[] {
   return config.tenants.map(

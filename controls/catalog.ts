@@ -5,6 +5,7 @@ import { clusterEvidence } from "./evidence/cluster";
 import { configEvidence } from "./evidence/config";
 import { meshEvidence } from "./evidence/mesh";
 import { monitoringEvidence } from "./evidence/monitoring";
+import { networkEvidence } from "./evidence/network";
 import { policyEvidence } from "./evidence/policy";
 import { runtimeEvidence } from "./evidence/runtime";
 import { tenantEvidence } from "./evidence/tenant";
@@ -12,7 +13,7 @@ import { vaultEvidence } from "./evidence/vault";
 import { Control, Enforcement, Evidence, Layer } from "./types";
 
 /** Evidence from every part of the program; each component adds its own file here. */
-export const EVIDENCE: Evidence[] = [...configEvidence, ...clusterEvidence, ...meshEvidence, ...vaultEvidence, ...admissionEvidence, ...chartEvidence, ...runtimeEvidence, ...tenantEvidence, ...monitoringEvidence, ...policyEvidence];
+export const EVIDENCE: Evidence[] = [...configEvidence, ...clusterEvidence, ...meshEvidence, ...vaultEvidence, ...admissionEvidence, ...chartEvidence, ...runtimeEvidence, ...tenantEvidence, ...networkEvidence, ...monitoringEvidence, ...policyEvidence];
 
 const LAYER_OF: Record<Enforcement["kind"], Layer> = {
   component: "decl",

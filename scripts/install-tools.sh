@@ -130,8 +130,32 @@ install_admission_chain() {
   log "installed: $bin"
 }
 
+# --- netpol-analyzer (np-guard's connectivity analyser, for the network proof) -----------------
+# test/network.test.ts computes the connectivity of the plan's NetworkPolicies with it. Built from
+# the helper module test/network/netpol-analyzer, whose go.mod pins v1.3.1 and whose go.sum holds every
+# hash: v1.3.1 is missing from the checksum database, so np-guard's modules are not looked up there
+# (GONOSUMDB) and go.sum alone vouches for them. A stamp of the module's files decides whether to
+# rebuild; a cold Go module cache takes about 4 minutes.
+install_netpol_analyzer() {
+  local src bin stamp want
+  src="$(cd "$(dirname "$TOOLS_BIN")/../test/network/netpol-analyzer" && pwd)"
+  bin="$TOOLS_BIN/netpol-analyzer"
+  stamp="$TOOLS_BIN/.netpol-analyzer.sha256"
+  want="$(cat "$src/go.mod" "$src/go.sum" "$src"/*.go | sha256sum | cut -d' ' -f1)"
+  if [[ -x "$bin" ]] && [[ -f "$stamp" ]] && [[ "$(cat "$stamp")" == "$want" ]]; then
+    log "netpol-analyzer already built from the current module, skipping"
+    return
+  fi
+  require_go netpol-analyzer
+  log "building netpol-analyzer $(sed -n 's/^require github.com\/np-guard\/netpol-analyzer //p' "$src/go.mod") into $TOOLS_BIN"
+  (cd "$src" && GONOSUMDB=github.com/np-guard go build -o "$bin" github.com/np-guard/netpol-analyzer/cmd/netpolicy)
+  echo "$want" > "$stamp"
+  log "installed: $bin"
+}
+
 install_gator
 install_actionlint
 install_shellcheck
 install_seccheck_driver
 install_admission_chain
+install_netpol_analyzer

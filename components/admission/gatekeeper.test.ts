@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { EXAMPLE_NETWORK } from "../network/testing";
 import { ProgramRun, runProgram } from "../../test/harness/run";
 import { GATEKEEPER_IGNORE_LABEL } from "./defaults";
 import { Gatekeeper, GatekeeperArgs, gatekeeperValues } from "./gatekeeper";
@@ -7,12 +8,12 @@ import { POLICIES } from "./policies";
 
 const COMPONENT = "urn:pulumi:prod::agent-platform::pulumi:pulumi:Stack$agent-platform:admission:Gatekeeper::admission";
 
-function runGatekeeper(args: GatekeeperArgs): Promise<ProgramRun> {
+function runGatekeeper(args: Omit<GatekeeperArgs, "network">): Promise<ProgramRun> {
   return runProgram({
     configOnly: true,
     program: async () => {
       const provider = new k8s.Provider("k8s", { kubeconfig: "mock" });
-      new Gatekeeper("admission", args, { provider });
+      new Gatekeeper("admission", { ...args, network: EXAMPLE_NETWORK }, { provider });
     },
   });
 }

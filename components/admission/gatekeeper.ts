@@ -4,11 +4,13 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ClusterNetworkInput, declareNetworkPolicies } from "../network/declare";
 import { platformNamespace } from "../shared/namespace";
 import { GATEKEEPER_CHART, GATEKEEPER_IGNORE_LABEL, GATEKEEPER_NAMESPACE } from "./defaults";
 import { NAMESPACE_EXEMPTIONS } from "./exemptions";
 import { mergeValues } from "../shared/values";
 import { gatekeeperAlertRules, gatekeeperPodMonitor, gatekeeperScrapeAnnotations } from "./monitoring";
+import { buildGatekeeperPolicies } from "./network";
 import { LatestTagMode, PolicyBundleArgs, renderPolicyBundle } from "./policies";
 
 /** The chart values this component sets (chart 3.23.1 key names); other keys pass through. */
@@ -27,6 +29,8 @@ export interface GatekeeperValues {
 }
 
 export interface GatekeeperArgs {
+  /** The cluster's API server address and node subnets, for Gatekeeper's NetworkPolicies. */
+  network: ClusterNetworkInput;
   /** ADM-05: config `admission.latestTag`. @default "warn" */
   latestTag?: LatestTagMode;
   /** Config `admission.allowedRegistries`; empty leaves the registry constraint out. @default [] */
@@ -73,7 +77,7 @@ export class Gatekeeper extends pulumi.ComponentResource {
   readonly namespace: pulumi.Output<string>;
   readonly constraintNames: string[];
 
-  constructor(name: string, args: GatekeeperArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: GatekeeperArgs, opts?: pulumi.ComponentResourceOptions) {
     super("agent-platform:admission:Gatekeeper", name, {}, opts);
     const parent = { parent: this };
 
@@ -84,6 +88,8 @@ export class Gatekeeper extends pulumi.ComponentResource {
       parent,
     );
     this.namespace = ns.metadata.name;
+    // The webhook answers the API server from its first pod on; the hook Jobs run before the chart.
+    const policies = declareNetworkPolicies(name, buildGatekeeperPolicies, args.network, { ...parent, dependsOn: [ns, ...ns.networkBaseline] });
 
     const release = new k8s.helm.v3.Release(
       `${name}-release`,
@@ -96,7 +102,7 @@ export class Gatekeeper extends pulumi.ComponentResource {
         createNamespace: false,
         values: gatekeeperValues(args.values, args.prometheusOperator ?? false),
       },
-      { ...parent, dependsOn: [ns] },
+      { ...parent, dependsOn: [ns, ...policies] },
     );
 
     const bundleArgs: PolicyBundleArgs = { latestTag: args.latestTag, allowedRegistries: args.allowedRegistries };

@@ -1,3 +1,4 @@
+import type { ClusterNetworkInput } from "../network/declare";
 import { Dns01Args } from "./edge";
 import { PlatformApiArgs } from "./platformApi";
 import { HelmValues } from "./values";
@@ -30,6 +31,8 @@ export interface MeshArgs {
   dns01: Dns01Args;
   /** Annotations on cert-manager's service account, e.g. an IRSA role ARN. @default {} */
   certManagerServiceAccountAnnotations?: Record<string, string>;
+  /** The cluster's API server address and node subnets, for the mesh's NetworkPolicies. */
+  network: ClusterNetworkInput;
   /** @default {} */
   values?: MeshValueOverrides;
 }

@@ -10,6 +10,15 @@ export const INGRESS_NAMESPACE = "istio-ingress";
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
 export const PLATFORM_API_NAMESPACE = "platform-api";
 
+/**
+ * istiod's pods and the selector of its Service for the default revision (istio-discovery chart,
+ * service.yaml). A revision would change the Service's selector to `istio.io/rev`, and every rule
+ * written with these labels would lose the VPC CNI's ClusterIP match (docs/decisions/network-policies.md).
+ */
+export const ISTIOD_SELECTOR = { app: "istiod", istio: "pilot" } as const;
+/** istiod's xDS and CA port (mTLS): the one istiod port a sidecar needs. Plaintext 15010 is never opened. */
+export const ISTIOD_XDS_PORT = 15012;
+
 /** The trust domain of every workload certificate istiod signs (the chart default). */
 export const TRUST_DOMAIN = "cluster.local";
 

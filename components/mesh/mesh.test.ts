@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { ProgramRun, runProgram } from "../../test/harness/run";
+import { EXAMPLE_NETWORK } from "../network/testing";
 import { MeshArgs } from "./args";
 import { Mesh } from "./mesh";
 
@@ -9,6 +10,7 @@ const args: MeshArgs = {
   platformApi: { image: "ghcr.io/example/platform-api:1.4.2", replicas: 3, port: 8080 },
   dns01: { region: "eu-west-1", hostedZoneId: "Z0123456789" },
   values: { gateway: { autoscaling: { maxReplicas: 12 } } },
+  network: EXAMPLE_NETWORK,
 };
 
 let run: ProgramRun;
@@ -36,7 +38,10 @@ describe("Mesh component", () => {
     expect(children.length).toBe(run.resources.length - 3);
     const provider = run.findResource("pulumi:providers:kubernetes", "k8s");
     expect(children.filter((c) => !c.options.provider?.startsWith(provider.urn)).map((c) => c.name)).toEqual([]);
-    expect(children.filter((c) => c.type !== "kubernetes:core/v1:Namespace").every((c) => c.name.startsWith("mesh-"))).toBe(true);
+    // A namespace and its baseline policies are named after the namespace, the rest after the component.
+    const baseline = (c: { type: string; name: string }) =>
+      c.type === "kubernetes:core/v1:Namespace" || (c.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && /-(default-deny|allow-dns)$/.test(c.name));
+    expect(children.filter((c) => !baseline(c)).filter((c) => !c.name.startsWith("mesh-")).map((c) => c.name)).toEqual([]);
   });
 
   it("NET-08 declares the mesh-wide STRICT PeerAuthentication", () => {

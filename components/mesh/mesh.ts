@@ -1,6 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { platformNamespace } from "../shared/namespace";
+import { declareNetworkPolicies } from "../network/declare";
+import { NetworkPolicyManifest } from "../network/policy";
+import { PlatformNamespace, platformNamespace } from "../shared/namespace";
 import { mergeValues } from "../shared/values";
 import { MeshArgs } from "./args";
 import { CHARTS, ChartPin, PUBLIC_GATEWAY_NAME } from "./defaults";
@@ -26,6 +28,7 @@ import {
   buildPlatformApiService,
   buildPlatformApiServiceAccount,
 } from "./platformApi";
+import { MeshNetworkArgs, buildCertManagerPolicies, buildIngressPolicies, buildIstioSystemPolicies, buildPlatformApiPolicies } from "./network";
 import { CustomResourceObject } from "./resources";
 import {
   buildDenyAllPolicy,
@@ -94,6 +97,20 @@ export class Mesh extends pulumi.ComponentResource {
       parent,
     );
 
+    // Each namespace's flows exist before the first pod, Helm hooks included: in strict mode the
+    // VPC CNI denies a pod everything until a policy selects it.
+    const flows = (namespace: PlatformNamespace, build: (args: MeshNetworkArgs) => NetworkPolicyManifest[]) =>
+      declareNetworkPolicies(name, (network) => build({ network, platformApiPort: args.platformApi.port }), args.network, {
+        ...parent,
+        dependsOn: [namespace, ...namespace.networkBaseline],
+      });
+    const policies = new Map<k8s.core.v1.Namespace, pulumi.Resource[]>([
+      [istioNs, flows(istioNs, buildIstioSystemPolicies)],
+      [ingressNs, flows(ingressNs, buildIngressPolicies)],
+      [certManagerNs, flows(certManagerNs, buildCertManagerPolicies)],
+      [apiNs, flows(apiNs, buildPlatformApiPolicies)],
+    ]);
+
     const release = (suffix: string, pin: ChartPin, namespace: k8s.core.v1.Namespace, values: HelmValues, dependsOn: pulumi.Resource[]) =>
       new k8s.helm.v3.Release(
         `${name}-${suffix}`,
@@ -105,7 +122,7 @@ export class Mesh extends pulumi.ComponentResource {
           namespace: namespace.metadata.name,
           values,
         },
-        { ...parent, dependsOn: [namespace, ...dependsOn] },
+        { ...parent, dependsOn: [namespace, ...(policies.get(namespace) ?? []), ...dependsOn] },
       );
 
     const base = release("istio-base", CHARTS.base, istioNs, mergeValues({}, overrides.base), []);
@@ -129,7 +146,7 @@ export class Mesh extends pulumi.ComponentResource {
     declare(buildCertManagerResources(args), [certManager, ingressNs]);
 
     // The sidecar is injected at pod creation, so the Deployment waits for istiod and istio-cni.
-    const childOf = (dependsOn: pulumi.Resource[]) => ({ ...parent, dependsOn: [apiNs, ...dependsOn] });
+    const childOf = (dependsOn: pulumi.Resource[]) => ({ ...parent, dependsOn: [apiNs, ...policies.get(apiNs)!, ...dependsOn] });
     new k8s.core.v1.ServiceAccount(`${name}-platform-api-sa`, buildPlatformApiServiceAccount(), childOf([]));
     new k8s.apps.v1.Deployment(`${name}-platform-api`, buildPlatformApiDeployment(args.platformApi), childOf([istiod, cni]));
     new k8s.core.v1.Service(`${name}-platform-api-service`, buildPlatformApiService(args.platformApi.port), childOf([]));

@@ -75,6 +75,7 @@ describe("Helm values", () => {
     expect(buildCertManagerValues({ "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/cm" })).toEqual({
       crds: { enabled: true, keep: true },
       global: { commonLabels: { "app.kubernetes.io/part-of": "agent-platform" } },
+      dns01RecursiveNameserversOnly: true,
       ...pair,
       resources: limits("500m", "512Mi", "50m", "128Mi"),
       webhook: { ...pair, resources: limits("200m", "128Mi", "20m", "64Mi") },
@@ -82,6 +83,12 @@ describe("Helm values", () => {
       startupapicheck: { resources: limits("100m", "64Mi", "10m", "32Mi") },
       serviceAccount: { create: true, annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/cm" } },
     });
+  });
+
+  it("keeps cert-manager's DNS-01 self-check on CoreDNS, so its NetworkPolicy needs no port 53 to the internet", () => {
+    expect(buildCertManagerValues().dns01RecursiveNameserversOnly).toBe(true);
+    // The chart's key for a list of resolvers stays unset: the pod's resolv.conf (CoreDNS) is used.
+    expect(buildCertManagerValues()).not.toHaveProperty("dns01RecursiveNameservers");
   });
 
   it("merges overrides last: objects key by key, arrays and scalars replaced", () => {

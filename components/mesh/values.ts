@@ -168,6 +168,7 @@ export function buildGatewayValues(overrides?: HelmValues): GatewayValues {
 export interface CertManagerValues {
   crds: { enabled: true; keep: true };
   global: { commonLabels: Record<string, string> };
+  dns01RecursiveNameserversOnly: true;
   replicaCount: number;
   podDisruptionBudget: { enabled: true; minAvailable: number };
   resources: Resources;
@@ -191,6 +192,10 @@ export function buildCertManagerValues(
     crds: { enabled: true, keep: true },
     // ADM-01: the chart's workloads carry name but not part-of; commonLabels reach every object.
     global: { commonLabels: { "app.kubernetes.io/part-of": PROJECT } },
+    // The DNS-01 self-check asks CoreDNS (the pod's resolv.conf), never the zone's authoritative
+    // servers on port 53 outside: the controller's NetworkPolicy opens only 443 to the internet.
+    // Cached answers can delay a first issuance by the zone's negative TTL; renewals are 30 days early.
+    dns01RecursiveNameserversOnly: true,
     ...pair,
     resources: CERT_MANAGER_RESOURCES.controller,
     webhook: { ...pair, resources: CERT_MANAGER_RESOURCES.webhook },

@@ -64,6 +64,10 @@ export const ISTIOD_MONITORING_PORT = 15014;
 export const ISTIO_MERGED_METRICS_PORT = 15020;
 export const VAULT_API_PORT = 8200;
 
+/** Pod labels the Prometheus Operator gives the Prometheus and Alertmanager pods it runs. */
+export const PROMETHEUS_POD_LABELS = { "app.kubernetes.io/name": "prometheus" } as const;
+export const ALERTMANAGER_POD_LABELS = { "app.kubernetes.io/name": "alertmanager" } as const;
+
 /** ADM-03 for the chart's own workloads: each gets limits its upstream defaults leave out. */
 export const OPERATOR_RESOURCES: ResourceRequirements = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } };
 export const KUBE_STATE_METRICS_RESOURCES: ResourceRequirements = { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } };

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { EXAMPLE_NETWORK } from "../network/testing";
 import { ProgramRun, runProgram } from "../../test/harness/run";
 import { Monitoring, MonitoringArgs } from "./monitoring";
 
@@ -9,12 +10,12 @@ const SERVICE_MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor";
 const POD_MONITOR = "kubernetes:monitoring.coreos.com/v1:PodMonitor";
 const RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
 
-function runMonitoring(args: MonitoringArgs): Promise<ProgramRun> {
+function runMonitoring(args: Omit<MonitoringArgs, "network">): Promise<ProgramRun> {
   return runProgram({
     configOnly: true,
     program: async () => {
       const p = new k8s.Provider("k8s", { kubeconfig: "{}" });
-      new Monitoring("monitoring", args, { providers: [p] });
+      new Monitoring("monitoring", { ...args, network: EXAMPLE_NETWORK }, { providers: [p] });
     },
   });
 }
@@ -87,7 +88,7 @@ describe("Monitoring component", () => {
         const vaultNs = new k8s.core.v1.Namespace("vault-ns", { metadata: { name: "vault" } }, { provider: p });
         new Monitoring(
           "monitoring",
-          { alertWebhookSecret: { name: "ops", key: "address" }, alertWebhookKind: "webhook", vaultDependsOn: [vaultNs] },
+          { alertWebhookSecret: { name: "ops", key: "address" }, alertWebhookKind: "webhook", vaultDependsOn: [vaultNs], network: EXAMPLE_NETWORK },
           { providers: [p] },
         );
       },

@@ -6,9 +6,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ClusterNetworkInput, declareNetworkPolicies } from "../network/declare";
 import { platformNamespace } from "../shared/namespace";
 import { ALERT_WEBHOOK_KEY, alertWebhookSecret } from "../shared/secrets";
 import { KUBE_PROMETHEUS_STACK_CHART, MONITORING_LABELS, MONITORING_NAMESPACE, MONITORING_RELEASE, ResourceRequirements } from "./defaults";
+import { buildMonitoringPolicies } from "./network";
 import { buildAlertRules } from "./rules";
 import { buildScrapeTargets } from "./targets";
 import { AlertWebhookKind, AlertWebhookSecret, KubePrometheusStackValues, buildPrometheusValues } from "./values";
@@ -16,6 +18,8 @@ import { AlertWebhookKind, AlertWebhookSecret, KubePrometheusStackValues, buildP
 /** The key of the Secret this component creates from `alertWebhookUrl`. */
 
 export interface MonitoringArgs {
+  /** The cluster's API server address and node subnets, for Prometheus's NetworkPolicies. */
+  network: ClusterNetworkInput;
   /** Encrypted StorageClass of the Prometheus and Alertmanager volumes (SEC-08). @default "gp3-encrypted" */
   storageClassName?: string;
   /** How long Prometheus keeps samples. @default "15d" */
@@ -56,7 +60,7 @@ export class Monitoring extends pulumi.ComponentResource {
    */
   readonly release: k8s.helm.v3.Release;
 
-  constructor(name: string, args: MonitoringArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("agent-platform:monitoring:Monitoring", name, {}, opts);
     const parent = { parent: this };
     if (args.alertWebhookUrl !== undefined && args.alertWebhookSecret !== undefined) {
@@ -77,6 +81,12 @@ export class Monitoring extends pulumi.ComponentResource {
       dependsOn.push(alertWebhookSecret(secretName, ns.metadata.name, args.alertWebhookUrl, { ...parent, dependsOn: [ns] }));
       webhook = { name: secretName, key: ALERT_WEBHOOK_KEY, kind: args.alertWebhookKind };
     }
+
+    // Prometheus reaches exactly its scrape targets; in place before the chart's first Job runs.
+    const alertWebhook = webhook !== undefined;
+    dependsOn.push(
+      ...declareNetworkPolicies(name, (network) => buildMonitoringPolicies(network, { alertWebhook }), args.network, { ...parent, dependsOn: [ns, ...ns.networkBaseline] }),
+    );
 
     const release = (this.release = new k8s.helm.v3.Release(
       `${name}-release`,

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramRun, runProgram } from "../../test/harness/run";
+import { EXAMPLE_NETWORK } from "../network/testing";
 import { AGENT_RULES_NAME, SANDBOX_TAINT_KEY } from "./defaults";
 import { Falco, FalcoArgs, falcoTolerations, falcoValues } from "./falco";
 import { falcoAlertRules } from "./monitoring";
@@ -9,12 +10,12 @@ import { agentRulesYaml } from "./rules";
 const WEBHOOK = "https://hooks.slack.com/services/T000/B000/supersecretpath";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 
-function runFalco(args: FalcoArgs): Promise<ProgramRun> {
+function runFalco(args: Omit<FalcoArgs, "network">): Promise<ProgramRun> {
   return runProgram({
     configOnly: true,
     program: async () => {
       const provider = new k8s.Provider("k8s", { kubeconfig: "mock" });
-      new Falco("runtime", args, { provider });
+      new Falco("runtime", { ...args, network: EXAMPLE_NETWORK }, { provider });
     },
   });
 }

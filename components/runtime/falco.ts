@@ -6,6 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ClusterNetworkInput, declareNetworkPolicies } from "../network/declare";
 import { mergeValues } from "../shared/values";
 import { platformNamespace } from "../shared/namespace";
 import { ALERT_WEBHOOK_KEY, alertWebhookSecret } from "../shared/secrets";
@@ -25,6 +26,7 @@ import {
   SIDEKICK_UID,
 } from "./defaults";
 import { falcoAlertRules } from "./monitoring";
+import { buildFalcoPolicies } from "./network";
 import { agentRulesYaml } from "./rules";
 
 export type FalcoPriority = "emergency" | "alert" | "critical" | "error" | "warning" | "notice" | "informational" | "debug";
@@ -55,6 +57,8 @@ export interface FalcoValues {
 }
 
 export interface FalcoArgs {
+  /** The cluster network: Falco's policies name no address, but wait for kube-system's. */
+  network: ClusterNetworkInput;
   /** Taint key of the sandbox nodes; Falco tolerates it (NoSchedule) to run there too. @default SANDBOX_TAINT_KEY */
   sandboxTaintKey?: string;
   /**
@@ -199,7 +203,7 @@ export class Falco extends pulumi.ComponentResource {
   /** The Secret holding the alert webhook URL, when one is configured. */
   readonly alertSecretName?: string;
 
-  constructor(name: string, args: FalcoArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: FalcoArgs, opts?: pulumi.ComponentResourceOptions) {
     super("agent-platform:runtime:Falco", name, {}, opts);
     const parent = { parent: this };
     if (args.alertWebhookUrl !== undefined && args.alertWebhookSecretName !== undefined) {
@@ -223,6 +227,10 @@ export class Falco extends pulumi.ComponentResource {
     const alert: AlertOutput | undefined = secretName
       ? { secretName, kind: args.alertWebhookKind ?? "slack", minimumPriority: args.alertMinimumPriority ?? "warning" }
       : undefined;
+
+    // Falco and falcosidekick reach only each other, Prometheus and the internet's 443 (rules, alerts).
+    const build = () => buildFalcoPolicies(FALCO_NAMESPACE, { alertWebhook: alert !== undefined });
+    dependsOn.push(...declareNetworkPolicies(name, build, args.network, { ...parent, dependsOn: [ns, ...ns.networkBaseline] }));
 
     const release = new k8s.helm.v3.Release(
       `${name}-release`,

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { declareStaticNetworkPolicies } from "../network/declare";
 import { standardLabels } from "../shared/labels";
 import {
   FALCO_NAMESPACE,
@@ -25,6 +26,7 @@ import {
 import { GVISOR_MONITOR_DIR, GVISOR_MONITOR_SOCKET, GVISOR_MONITOR_UID } from "./gvisor";
 import { type MonitorSpec, monitorSpec } from "./monitorSpec";
 import { scrapeAnnotations } from "./falco";
+import { GVISOR_MONITOR_POD_LABELS, buildGvisorMonitorPolicies } from "./network";
 
 type DaemonSet = k8s.types.input.apps.v1.DaemonSet;
 
@@ -49,7 +51,7 @@ export const defaultSidekickUrl = (namespace: string = FALCO_NAMESPACE) =>
   `http://${FALCO_RELEASE}-falcosidekick.${namespace}.svc:${SIDEKICK_PORT}/`;
 
 export const monitorLabels = () => standardLabels(MONITOR_NAME, "runtime-detection");
-const selectorLabels = { "app.kubernetes.io/name": MONITOR_NAME };
+const selectorLabels = GVISOR_MONITOR_POD_LABELS;
 
 export function monitorSources(): Record<string, string> {
   return Object.fromEntries(MONITOR_SOURCES.map((file) => [file, fs.readFileSync(path.join(MONITOR_SOURCE_DIR, file), "utf8")]));
@@ -183,7 +185,9 @@ export class GvisorMonitor extends pulumi.ComponentResource {
       sidekickUrl: args.sidekickUrl,
       prometheusOperator: args.prometheusOperator,
     });
-    this.daemonSet = new k8s.apps.v1.DaemonSet(`${name}-daemonset`, spec, { ...parent, dependsOn: [...(args.dependsOn ?? []), configMap] });
+    // Its pods post to falcosidekick and answer Prometheus; the policy exists before the first pod.
+    const policies = declareStaticNetworkPolicies(name, buildGvisorMonitorPolicies(namespace), parent);
+    this.daemonSet = new k8s.apps.v1.DaemonSet(`${name}-daemonset`, spec, { ...parent, dependsOn: [...(args.dependsOn ?? []), configMap, ...policies] });
     if (args.prometheusOperator) {
       new k8s.apiextensions.CustomResource(`${name}-pod-monitor`, monitorPodMonitor(namespace, args.monitoringLabels) as any, parent);
     }

@@ -1,5 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { declareStaticNetworkPolicies } from "../network/declare";
+import { allowDns, defaultDeny } from "../network/policy";
 import { PodSecurityLevel, podSecurityLabels, standardLabels } from "./labels";
 
 export interface NamespaceArgs {
@@ -9,13 +11,20 @@ export interface NamespaceArgs {
   labels?: Record<string, string>;
 }
 
-/** A namespace with the platform's standard and Pod Security labels (CLU-03), named exactly `name`. */
+/** A platform namespace and the baseline policies the owner's own policies are declared after. */
+export type PlatformNamespace = k8s.core.v1.Namespace & { networkBaseline: k8s.networking.v1.NetworkPolicy[] };
+
+/**
+ * A namespace with the platform's standard and Pod Security labels (CLU-03), named exactly `name`,
+ * with its default-deny NetworkPolicy and name resolution through CoreDNS for every pod. The
+ * component that owns the namespace adds exactly the flows its pods use, after `networkBaseline`.
+ */
 export function platformNamespace(
   name: string,
   args: NamespaceArgs,
   opts: pulumi.CustomResourceOptions,
-): k8s.core.v1.Namespace {
-  return new k8s.core.v1.Namespace(
+): PlatformNamespace {
+  const namespace = new k8s.core.v1.Namespace(
     `${name}-namespace`,
     {
       metadata: {
@@ -25,4 +34,6 @@ export function platformNamespace(
     },
     opts,
   );
+  const networkBaseline = declareStaticNetworkPolicies(name, [defaultDeny(name), allowDns(name)], { ...opts, dependsOn: [namespace] });
+  return Object.assign(namespace, { networkBaseline });
 }

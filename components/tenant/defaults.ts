@@ -6,26 +6,14 @@ export const AGENT_GATEWAY_PORT = 18789;
 export const AUTH_GUARD_PORT = 4180;
 /** The tenant's egress proxy, the agent's only way out to HTTPS hosts (NET-07). */
 export const EGRESS_PROXY_PORT = 3128;
-/** The only resolver agents may use (NET-01). */
+/** The one resolver a tenant uses (NET-01): the egress proxy's, for the names it forwards to. */
 export const PUBLIC_DNS_SERVER = "1.1.1.1";
-
 /**
- * Every range that is not the public internet: RFC 1918 (NET-05), link-local with the cloud metadata
- * service (NET-03), loopback, carrier-grade NAT, and the reserved blocks.
+ * The agent's resolv.conf names loopback, where nothing listens: the agent has no DNS egress (its
+ * proxy is addressed by IP and resolves names itself), and a lookup fails at once instead of waiting
+ * out a timeout against a resolver the NetworkPolicy drops. `dnsPolicy: None` needs one nameserver.
  */
-export const NON_PUBLIC_RANGES = [
-  "0.0.0.0/8",
-  "10.0.0.0/8",
-  "100.64.0.0/10",
-  "127.0.0.0/8",
-  "169.254.0.0/16",
-  "172.16.0.0/12",
-  "192.0.0.0/24",
-  "192.168.0.0/16",
-  "198.18.0.0/15",
-  "224.0.0.0/4",
-  "240.0.0.0/4",
-];
+export const NO_RESOLVER = "127.0.0.1";
 
 /** Envoy as the tenant's CONNECT proxy: it enforces the hostname allowlist. */
 export const EGRESS_PROXY_IMAGE = "envoyproxy/envoy:v1.36.4";

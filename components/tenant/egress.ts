@@ -131,7 +131,7 @@ export function buildEgressProxy(namespace: string, allowedHosts: string[], runt
           annotations: { "sidecar.istio.io/inject": "false" },
         },
         spec: {
-          ...sandboxedPodBasics(runtimeClassName, EGRESS_PROXY_UID),
+          ...sandboxedPodBasics(runtimeClassName, EGRESS_PROXY_UID, PUBLIC_DNS_SERVER),
           containers: [
             {
               name: "envoy",

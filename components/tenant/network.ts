@@ -1,83 +1,64 @@
-import type * as k8s from "@pulumi/kubernetes";
-import { PLATFORM_API_NAMESPACE, AGENT_INBOUND_PORT, AGENT_WORKLOAD_LABELS, ISTIO_NAMESPACE } from "../mesh/identities";
-import { MONITORING_NAMESPACE } from "../monitoring/defaults";
-import { standardLabels } from "../shared/labels";
-import { EGRESS_PROXY_PORT, NAMES, NON_PUBLIC_RANGES, PUBLIC_DNS_SERVER } from "./defaults";
-
-type NetworkPolicy = k8s.types.input.networking.v1.NetworkPolicy & { metadata: { name: string; namespace: string } };
+import { PLATFORM_API_NAMESPACE, AGENT_INBOUND_PORT, AGENT_WORKLOAD_LABELS, ISTIOD_SELECTOR, ISTIOD_XDS_PORT, ISTIO_NAMESPACE } from "../mesh/identities";
+import { MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from "../monitoring/defaults";
+import {
+  DNS_PORTS,
+  NetworkPolicyManifest,
+  cidrs,
+  defaultDeny,
+  matching,
+  podsHere,
+  podsIn,
+  tcp,
+  toPublicHttps,
+  workloadPolicy,
+} from "../network/policy";
+import { EGRESS_PROXY_PORT, NAMES, PUBLIC_DNS_SERVER } from "./defaults";
 
 const EGRESS_PROXY_LABELS = { "agent-platform.io/workload": NAMES.egressProxy } as const;
 /** pilot-agent's merged Prometheus endpoint in the sidecar. */
 const SIDECAR_METRICS_PORT = 15020;
-
-function policy(namespace: string, name: string, spec: NetworkPolicy["spec"]): NetworkPolicy {
-  return {
-    apiVersion: "networking.k8s.io/v1",
-    kind: "NetworkPolicy",
-    metadata: { name, namespace, labels: standardLabels(name, "network-policy") },
-    spec,
-  };
-}
-
-const namespaceNamed = (name: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
-const dnsTo1111 = {
-  to: [{ ipBlock: { cidr: `${PUBLIC_DNS_SERVER}/32` } }],
-  ports: [
-    { protocol: "UDP", port: 53 },
-    { protocol: "TCP", port: 53 },
-  ],
-};
 
 /**
  * The tenant namespace's NetworkPolicies. Policies only add allowances, so the default deny plus
  * these rules is the whole of what an agent can reach:
  * - in: the auth-guard path (the sidecar's inbound port) from the platform API namespace only, and
  *   Prometheus to the sidecar's metrics port (CLU-06), which serves counters, not the agent;
- * - out (agent): DNS to 1.1.1.1 and the tenant's egress proxy; istiod for the sidecar's certificates;
- * - out (egress proxy): DNS to 1.1.1.1 and TCP 443 to public addresses only.
+ * - out (agent): its egress proxy only, and istiod's 15012 for the sidecar. No DNS at all: the agent
+ *   addresses its proxy by IP and the proxy resolves the names it forwards to (NET-01), so DNS is no
+ *   channel out of the sandbox;
+ * - out (egress proxy): DNS to 1.1.1.1, for the allowed hosts only, and TCP 443 to public addresses.
  * Every selector is confined to this namespace, so no rule of one tenant selects another's pods.
- * Kubelet probes need no rule: the VPC CNI's policy agent always admits the pod's own node IP.
+ * Kubelet probes need no rule: the VPC CNI's policy agent always admits the pod's own node IP (and,
+ * NetworkPolicy cannot say otherwise, lets the pod reach its node: the host firewall closes that).
  */
-export function buildNetworkPolicies(namespace: string): NetworkPolicy[] {
+export function buildNetworkPolicies(namespace: string): NetworkPolicyManifest[] {
   return [
-    policy(namespace, "default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
-    policy(namespace, "agent-ingress", {
-      podSelector: { matchLabels: { ...AGENT_WORKLOAD_LABELS } },
-      policyTypes: ["Ingress"],
+    defaultDeny(namespace),
+    workloadPolicy(namespace, "agent-ingress", matching(AGENT_WORKLOAD_LABELS), {
       ingress: [
         {
-          from: [{ ...namespaceNamed(PLATFORM_API_NAMESPACE), podSelector: { matchLabels: { "app.kubernetes.io/name": "platform-api" } } }],
-          ports: [{ protocol: "TCP", port: AGENT_INBOUND_PORT }],
+          from: [podsIn(PLATFORM_API_NAMESPACE, { "app.kubernetes.io/name": "platform-api" })],
+          ports: tcp(AGENT_INBOUND_PORT),
         },
-        {
-          from: [{ ...namespaceNamed(MONITORING_NAMESPACE), podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } }],
-          ports: [{ protocol: "TCP", port: SIDECAR_METRICS_PORT }],
-        },
+        { from: [podsIn(MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS)], ports: tcp(SIDECAR_METRICS_PORT) },
       ],
     }),
-    policy(namespace, "agent-egress", {
-      podSelector: { matchLabels: { ...AGENT_WORKLOAD_LABELS } },
-      policyTypes: ["Egress"],
+    workloadPolicy(namespace, "agent-egress", matching(AGENT_WORKLOAD_LABELS), {
       egress: [
-        dnsTo1111,
-        { to: [{ podSelector: { matchLabels: { ...EGRESS_PROXY_LABELS } } }], ports: [{ protocol: "TCP", port: EGRESS_PROXY_PORT }] },
-        // The sidecar fetches its mesh certificate and configuration from istiod (xDS, mTLS).
-        // The selector equals istiod's Service selector: the VPC CNI admits a ClusterIP only then.
-        {
-          to: [{ ...namespaceNamed(ISTIO_NAMESPACE), podSelector: { matchLabels: { app: "istiod", istio: "pilot" } } }],
-          ports: [{ protocol: "TCP", port: 15012 }],
-        },
+        { to: [podsHere(EGRESS_PROXY_LABELS)], ports: tcp(EGRESS_PROXY_PORT) },
+        // A documented exception: the sidecar fetches its mesh certificate and configuration from
+        // istiod (xDS over mTLS), and NetworkPolicy cannot tell the sidecar from the agent beside it.
+        // 15012 only; the selector equals istiod's Service selector, or the VPC CNI drops the ClusterIP.
+        { to: [podsIn(ISTIO_NAMESPACE, ISTIOD_SELECTOR)], ports: tcp(ISTIOD_XDS_PORT) },
       ],
     }),
-    policy(namespace, "egress-proxy-ingress", {
-      podSelector: { matchLabels: { ...EGRESS_PROXY_LABELS } },
-      policyTypes: ["Ingress"],
-      ingress: [{ from: [{ podSelector: { matchLabels: { ...AGENT_WORKLOAD_LABELS } } }], ports: [{ protocol: "TCP", port: EGRESS_PROXY_PORT }] }],
+    workloadPolicy(namespace, "egress-proxy-ingress", matching(EGRESS_PROXY_LABELS), {
+      ingress: [{ from: [podsHere(AGENT_WORKLOAD_LABELS)], ports: tcp(EGRESS_PROXY_PORT) }],
     }),
-    policy(namespace, "egress-proxy-egress", {
-      podSelector: { matchLabels: { ...EGRESS_PROXY_LABELS } },
-      policyTypes: ["Egress"],
-      egress: [dnsTo1111, { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: NON_PUBLIC_RANGES } }], ports: [{ protocol: "TCP", port: 443 }] }],
+    workloadPolicy(namespace, "egress-proxy-egress", matching(EGRESS_PROXY_LABELS), {
+      // Envoy resolves only the names of its allowed virtual hosts: a denied CONNECT gets its 403
+      // from a direct response, before the dynamic forward proxy would look the name up.
+      egress: [{ to: cidrs([`${PUBLIC_DNS_SERVER}/32`]), ports: DNS_PORTS }, toPublicHttps],
     }),
   ];
 }

@@ -1,5 +1,4 @@
 import type * as k8s from "@pulumi/kubernetes";
-import { PUBLIC_DNS_SERVER } from "./defaults";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type SecurityContext = k8s.types.input.core.v1.SecurityContext;
@@ -20,9 +19,10 @@ export function hardenedContainerSecurity(): SecurityContext {
 
 /**
  * What every pod of a tenant shares: the gVisor sandbox (ISO-10), no Kubernetes API token (ISO-09),
- * no host namespaces (ISO-14), public DNS only and no service discovery (NET-01, NET-02).
+ * no host namespaces (ISO-14), no cluster DNS and no service discovery (NET-01, NET-02). The one
+ * nameserver is the egress proxy's public resolver, or NO_RESOLVER for the agent.
  */
-export function sandboxedPodBasics(runtimeClassName: string, uid: number): Partial<PodSpec> {
+export function sandboxedPodBasics(runtimeClassName: string, uid: number, nameserver: string): Partial<PodSpec> {
   return {
     runtimeClassName,
     automountServiceAccountToken: false,
@@ -31,7 +31,7 @@ export function sandboxedPodBasics(runtimeClassName: string, uid: number): Parti
     hostPID: false,
     hostIPC: false,
     dnsPolicy: "None",
-    dnsConfig: { nameservers: [PUBLIC_DNS_SERVER], searches: [], options: [{ name: "ndots", value: "1" }] },
+    dnsConfig: { nameservers: [nameserver], searches: [], options: [{ name: "ndots", value: "1" }] },
     securityContext: {
       runAsNonRoot: true,
       runAsUser: uid,

@@ -10,6 +10,7 @@ import type { TenantStackArgs } from "./args";
 import { AUTH_GUARD_PORT, AUTH_GUARD_RESOURCES, EGRESS_PROXY_PORT, EGRESS_PROXY_RESOURCES, NAMES } from "./defaults";
 import { buildEgressProxy } from "./egress";
 import { buildLimitRange, buildResourceQuota, buildTenantNamespace, tenantNamespaceName } from "./namespace";
+import { declareStaticNetworkPolicies } from "../network/declare";
 import { buildNetworkPolicies } from "./network";
 import { buildAgentService, buildAgentStatefulSet, buildServiceAccount, gatewayResources } from "./workload";
 
@@ -39,15 +40,14 @@ export class TenantStack extends pulumi.ComponentResource {
     const inNamespace = { parent: this, dependsOn: [namespace] };
     const afterCrds = { parent: this, dependsOn: [namespace, ...(args.dependsOn ?? [])] };
 
-    for (const policy of buildNetworkPolicies(ns)) {
-      new k8s.networking.v1.NetworkPolicy(`${name}-${policy.metadata.name}`, policy, inNamespace);
-    }
+    // The pods start after their policies: in strict mode they would otherwise sit denied until then.
+    const policies = declareStaticNetworkPolicies(name, buildNetworkPolicies(ns), inNamespace);
     const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-service-account`, buildServiceAccount(ns), inNamespace);
 
     const egress = buildEgressProxy(ns, allowedEgressHosts(args), args.runtimeClassName);
     new k8s.core.v1.ConfigMap(`${name}-egress-proxy-config`, egress.configMap, inNamespace);
     const egressService = new k8s.core.v1.Service(`${name}-egress-proxy`, egress.service, inNamespace);
-    new k8s.apps.v1.Deployment(`${name}-egress-proxy`, egress.deployment, inNamespace);
+    new k8s.apps.v1.Deployment(`${name}-egress-proxy`, egress.deployment, { ...inNamespace, dependsOn: [namespace, ...policies] });
 
     const cookieSecret = new random.RandomPassword(`${name}-auth-guard-cookie`, { length: 32, special: false }, { parent: this });
     const clientSecret = new random.RandomPassword(`${name}-auth-guard-client`, { length: 32, special: false }, { parent: this });
@@ -94,7 +94,7 @@ export class TenantStack extends pulumi.ComponentResource {
       },
       args.storageClassName,
     );
-    new k8s.apps.v1.StatefulSet(`${name}-agent`, statefulSet, { ...afterCrds, dependsOn: [...afterCrds.dependsOn, serviceAccount] });
+    new k8s.apps.v1.StatefulSet(`${name}-agent`, statefulSet, { ...afterCrds, dependsOn: [...afterCrds.dependsOn, serviceAccount, ...policies] });
     new k8s.core.v1.Service(`${name}-agent-service`, buildAgentService(ns), inNamespace);
 
     const plan = TENANT_PLANS[tenant.plan];

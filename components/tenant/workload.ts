@@ -14,6 +14,7 @@ import {
   AUTH_GUARD_RESOURCES,
   AUTH_GUARD_SECRET_DIR,
   NAMES,
+  NO_RESOLVER,
   PROVIDER_KEY_DIR,
   PROVIDER_KEY_FILE,
 } from "./defaults";
@@ -48,7 +49,7 @@ export interface AgentPodArgs {
   runtimeClassName: string;
   /** `http://<ClusterIP>:3128` of the tenant's egress proxy: agents have no cluster DNS to find it by name. */
   egressProxyUrl: pulumi.Input<string>;
-  /** istiod's ClusterIP: the sidecar finds its control plane by name, which 1.1.1.1 cannot resolve. */
+  /** istiod's ClusterIP: the sidecar finds its control plane by name, and the pod has no resolver. */
   istiodAddress: pulumi.Input<string>;
 }
 
@@ -112,7 +113,7 @@ export function monitorAttributionEnv(container: string, image: string): k8s.typ
 export function buildAgentPodSpec(args: AgentPodArgs): PodSpec {
   const proxyEnv = ["HTTPS_PROXY", "HTTP_PROXY"].map((name) => ({ name, value: args.egressProxyUrl }));
   return {
-    ...sandboxedPodBasics(args.runtimeClassName, AGENT_UID),
+    ...sandboxedPodBasics(args.runtimeClassName, AGENT_UID, NO_RESOLVER),
     serviceAccountName: NAMES.serviceAccount,
     terminationGracePeriodSeconds: 30,
     // The one cluster name the pod knows, for the sidecar only; certificate checks still use the name.

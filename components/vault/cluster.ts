@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ClusterNetworkInput, declareNetworkPolicies } from "../network/declare";
 import { PART_OF_POSTRENDER } from "../shared/values";
 import { standardLabels } from "../shared/labels";
 import { platformNamespace } from "../shared/namespace";
@@ -22,6 +23,7 @@ import {
   unsealKeyPolicy,
   vaultRoleName,
 } from "./iam";
+import { buildVaultPolicies } from "./network";
 import { KmsSeal, ResourceRequirements, buildServerValues } from "./server";
 import { buildSnapshotCronJobSpec } from "./snapshot";
 import { buildTlsManifests } from "./tls";
@@ -42,6 +44,8 @@ export interface VaultAwsArgs {
 }
 
 export interface VaultClusterArgs {
+  /** The cluster's API server address and node subnets, for Vault's NetworkPolicies. */
+  network: ClusterNetworkInput;
   /** Auto-unseal and S3 snapshots; without it Vault uses Shamir keys and snapshots are off. @default undefined */
   aws?: VaultAwsArgs;
   /** Encrypted StorageClass (SEC-08). @default "gp3-encrypted" */
@@ -77,6 +81,12 @@ export class VaultCluster extends pulumi.ComponentResource {
     this.namespace = namespace.metadata.name;
     this.address = VAULT_ACTIVE_ADDR;
 
+    // Only the platform's clients reach Vault (review m7); in place before the first server starts.
+    const policies = declareNetworkPolicies(name, (network) => buildVaultPolicies(network, { snapshots: args.aws !== undefined }), args.network, {
+      ...parent,
+      dependsOn: [namespace, ...namespace.networkBaseline],
+    });
+
     const tls = buildTlsManifests();
     const selfSigned = new k8s.apiextensions.CustomResource(`${name}-selfsigned-issuer`, tls.selfSigned, { ...parent, dependsOn: after });
     const ca = new k8s.apiextensions.CustomResource(`${name}-ca`, tls.ca, { ...parent, dependsOn: [namespace, selfSigned, ...after] });
@@ -85,7 +95,7 @@ export class VaultCluster extends pulumi.ComponentResource {
 
     // Pods started before their Pod Identity association exists never get credentials.
     const awsArgs = args.aws;
-    const releaseDeps: pulumi.Resource[] = [namespace, serverCert];
+    const releaseDeps: pulumi.Resource[] = [namespace, serverCert, ...policies];
     if (awsArgs) releaseDeps.push(this.declareUnsealIdentity(name, awsArgs));
     const seal: pulumi.Output<KmsSeal | undefined> = awsArgs
       ? pulumi.output(awsArgs.unsealKeyArn).apply((keyArn) => ({ region: awsArgs.region, keyArn }))
@@ -119,7 +129,7 @@ export class VaultCluster extends pulumi.ComponentResource {
       { ...parent, dependsOn: releaseDeps },
     );
 
-    if (awsArgs) this.snapshotBucket = this.declareSnapshots(name, awsArgs, [release, namespace]);
+    if (awsArgs) this.snapshotBucket = this.declareSnapshots(name, awsArgs, [release, namespace, ...policies]);
 
     this.registerOutputs({ namespace: this.namespace, address: this.address, snapshotBucket: this.snapshotBucket });
   }

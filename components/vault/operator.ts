@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ClusterNetworkInput, declareNetworkPolicies } from "../network/declare";
 import { standardLabels } from "../shared/labels";
 import { platformNamespace } from "../shared/namespace";
 import { agentRoleName } from "./configuration";
@@ -13,6 +14,7 @@ import {
   VSO_NAMESPACE,
 } from "./defaults";
 import { PART_OF_POSTRENDER, mergeValues } from "../shared/values";
+import { buildSecretsOperatorPolicies } from "./network";
 import type { Manifest } from "./tls";
 
 const VSO_API = "secrets.hashicorp.com/v1beta1";
@@ -106,6 +108,8 @@ export function buildOperatorValues(values: Record<string, unknown> = {}): Recor
 }
 
 export interface VaultSecretsOperatorArgs {
+  /** The cluster's API server address and node subnets, for the operator's NetworkPolicies. */
+  network: ClusterNetworkInput;
   /** The Vault servers, so the connection is declared after them. @default [] */
   dependsOn?: pulumi.Resource[];
   /** Deep-merged over the chart values last. @default {} */
@@ -118,11 +122,12 @@ export class VaultSecretsOperator extends pulumi.ComponentResource {
   /** Tenant components depend on this before declaring VaultAuth and VaultStaticSecret objects. */
   readonly release: k8s.helm.v3.Release;
 
-  constructor(name: string, args: VaultSecretsOperatorArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: VaultSecretsOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("agent-platform:vault:VaultSecretsOperator", name, {}, opts);
     const parent = { parent: this };
     // The operator's pods meet "restricted" with the security contexts its values set.
     const namespace = platformNamespace(VSO_NAMESPACE, { podSecurity: "restricted" }, parent);
+    const policies = declareNetworkPolicies(name, buildSecretsOperatorPolicies, args.network, { ...parent, dependsOn: [namespace, ...namespace.networkBaseline] });
     this.release = new k8s.helm.v3.Release(
       `${name}-release`,
       {
@@ -135,7 +140,7 @@ export class VaultSecretsOperator extends pulumi.ComponentResource {
         // The chart labels only the pod template; ADM-01 needs part-of on the Deployment.
         postrender: PART_OF_POSTRENDER,
       },
-      { ...parent, dependsOn: [namespace] },
+      { ...parent, dependsOn: [namespace, ...policies] },
     );
     new k8s.apiextensions.CustomResource(`${name}-connection`, buildVaultConnection(), {
       ...parent,

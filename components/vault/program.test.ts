@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as vault from "@pulumi/vault";
+import { EXAMPLE_NETWORK } from "../network/testing";
 import { ProgramRun, runProgram } from "../../test/harness/run";
 import { VaultCluster, VaultClusterArgs } from "./cluster";
 import { VaultConfiguration, grantAgent } from "./configuration";
@@ -10,13 +11,13 @@ const KEY = "arn:aws:kms:us-east-1:123456789012:key/vault-key-id";
 const AWS_ARGS: VaultClusterArgs["aws"] = { region: "us-east-1", clusterName: "prod", unsealKeyArn: KEY };
 
 /** The platform's Vault parts as the composition root would declare them, under the mock engine. */
-function declare(args: VaultClusterArgs, configure: boolean) {
+function declare(args: Omit<VaultClusterArgs, "network">, configure: boolean) {
   return runProgram({
     configOnly: true,
     program: async () => {
       const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
-      const server = new VaultCluster("vault", args, { providers: [provider] });
-      new VaultSecretsOperator("vault-secrets-operator", { dependsOn: [server] }, { providers: [provider] });
+      const server = new VaultCluster("vault", { ...args, network: EXAMPLE_NETWORK }, { providers: [provider] });
+      new VaultSecretsOperator("vault-secrets-operator", { dependsOn: [server], network: EXAMPLE_NETWORK }, { providers: [provider] });
       if (configure) {
         const vaultProvider = new vault.Provider("vault", vaultProviderArgs({ address: "https://127.0.0.1:8200" }));
         const config = new VaultConfiguration("vault-config", {}, { provider: vaultProvider });

@@ -86,8 +86,11 @@ export const policyEvidence: Evidence[] = [
   },
   {
     control: "NET-01",
-    enforcedBy: [policy("agent", "tenant-external-dns-only")],
-    provenBy: [proof("agent", "NET-01 requires tenant pods to resolve only through 1.1.1.1")],
+    enforcedBy: [policy("agent", "tenant-external-dns-only"), policy("network", "agent-sends-no-dns")],
+    provenBy: [
+      proof("agent", "NET-01 requires tenant pods to resolve only through 1.1.1.1, or through nothing (loopback)"),
+      proof("network", "NET-01 lets agent pods send no DNS, to cluster DNS or any resolver, while the egress proxy resolves"),
+    ],
   },
   {
     control: "NET-02",

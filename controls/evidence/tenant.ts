@@ -31,12 +31,12 @@ export const tenantEvidence: Evidence[] = [
   },
   {
     control: "ISO-02",
-    enforcedBy: [component(NETWORK, 'policy(namespace, "default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] })')],
+    enforcedBy: [component(NETWORK, "defaultDeny(namespace)")],
     provenBy: [proof(PROGRAM, "ISO-02 denies all ingress and egress by default in every tenant namespace")],
   },
   {
     control: "ISO-03",
-    enforcedBy: [component(NETWORK, "namespaceNamed(PLATFORM_API_NAMESPACE)")],
+    enforcedBy: [component(NETWORK, "podsIn(PLATFORM_API_NAMESPACE")],
     provenBy: [
       proof(PROGRAM, "ISO-03 admits agent traffic only from the platform API, so tenants cannot reach each other"),
     ],
@@ -73,8 +73,12 @@ export const tenantEvidence: Evidence[] = [
   },
   {
     control: "NET-01",
-    enforcedBy: [component(SECURITY, "nameservers: [PUBLIC_DNS_SERVER]"), component(NETWORK, "dnsTo1111")],
-    provenBy: [proof(PROGRAM, "NET-01 resolves names only through 1.1.1.1")],
+    enforcedBy: [
+      component(SECURITY, "nameservers: [nameserver]"),
+      component(WORKLOAD, "sandboxedPodBasics(args.runtimeClassName, AGENT_UID, NO_RESOLVER)"),
+      component(NETWORK, "cidrs([`${PUBLIC_DNS_SERVER}/32`])"),
+    ],
+    provenBy: [proof(PROGRAM, "NET-01 gives agents no resolver and no DNS egress; only the egress proxy resolves, through 1.1.1.1")],
   },
   {
     control: "NET-02",
@@ -83,17 +87,17 @@ export const tenantEvidence: Evidence[] = [
   },
   {
     control: "NET-03",
-    enforcedBy: [component("components/tenant/defaults.ts", '"169.254.0.0/16"')],
+    enforcedBy: [component("components/network/policy.ts", '"169.254.0.0/16"')],
     provenBy: [proof(PROGRAM, "NET-03 NET-05 keep the metadata service and every private range out of reach")],
   },
   {
     control: "NET-04",
-    enforcedBy: [component(NETWORK, 'ports: [{ protocol: "TCP", port: 443 }]')],
+    enforcedBy: [component(NETWORK, "toPublicHttps")],
     provenBy: [proof(PROGRAM, "NET-04 lets traffic leave the tenant only as HTTPS on 443, through the egress proxy")],
   },
   {
     control: "NET-05",
-    enforcedBy: [component("components/tenant/defaults.ts", '"10.0.0.0/8"')],
+    enforcedBy: [component("components/network/policy.ts", '"10.0.0.0/8"')],
     provenBy: [proof(PROGRAM, "NET-03 NET-05 keep the metadata service and every private range out of reach")],
   },
   {

@@ -57,17 +57,21 @@ describe("agent pod policies", () => {
     ]);
   });
 
-  it("NET-01 requires tenant pods to resolve only through 1.1.1.1", () => {
+  it("NET-01 requires tenant pods to resolve only through 1.1.1.1, or through nothing (loopback)", () => {
     expect(messages(externalDnsOnly, [agent(), platformAgent()])).toEqual([]);
+    expect(messages(externalDnsOnly, [agentWith((spec) => (spec.dnsConfig.nameservers = ["127.0.0.1"]))])).toEqual([]);
     const clusterDns = agentWith((spec) => {
       delete spec.dnsPolicy;
       delete spec.dnsConfig;
     });
     const otherResolver = agentWith((spec) => (spec.dnsConfig.nameservers = ["1.1.1.1", "10.100.0.10"]));
-    expect(messages(externalDnsOnly, [clusterDns, otherResolver])).toEqual([
+    const loopbackAndMore = agentWith((spec) => (spec.dnsConfig.nameservers = ["127.0.0.1", "10.100.0.10"]));
+    const fix = "set dnsConfig.nameservers to [1.1.1.1], or to 127.0.0.1 for a pod that resolves nothing.";
+    expect(messages(externalDnsOnly, [clusterDns, otherResolver, loopbackAndMore])).toEqual([
       `${AGENT} uses dnsPolicy ClusterFirst: set dnsPolicy: None with dnsConfig.nameservers [1.1.1.1].`,
-      `${AGENT} resolves through []: set dnsConfig.nameservers to [1.1.1.1].`,
-      `${AGENT} resolves through [1.1.1.1, 10.100.0.10]: set dnsConfig.nameservers to [1.1.1.1].`,
+      `${AGENT} resolves through []: ${fix}`,
+      `${AGENT} resolves through [1.1.1.1, 10.100.0.10]: ${fix}`,
+      `${AGENT} resolves through [127.0.0.1, 10.100.0.10]: ${fix}`,
     ]);
   });
 

@@ -106,14 +106,16 @@ const DNS_CONFIG = {
       type: "array" as const,
       items: { type: "string" as const },
       default: ["1.1.1.1"],
-      description: "The only resolvers tenant pods may use.",
+      description: "The only resolvers tenant pods may use; loopback (nothing listens there) means a pod resolves nothing.",
     },
   },
 };
 
+const LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
 export const externalDnsOnly: ResourceValidationPolicy = {
   name: "tenant-external-dns-only",
-  description: "NET-01: tenant pods resolve names only through the external resolver (1.1.1.1), never cluster DNS.",
+  description: "NET-01: tenant pods resolve names only through the external resolver (1.1.1.1), or not at all (loopback), never cluster DNS.",
   enforcementLevel: "mandatory",
   configSchema: DNS_CONFIG,
   validateResource: forTenantPods(DNS_CONFIG, (spec, props, args, report) => {
@@ -122,9 +124,10 @@ export const externalDnsOnly: ResourceValidationPolicy = {
     if (spec.dnsPolicy !== "None") {
       report(`${describe(props)} uses dnsPolicy ${spec.dnsPolicy ?? "ClusterFirst"}: set dnsPolicy: None with dnsConfig.nameservers [${nameservers.join(", ")}].`);
     }
-    const foreign = servers.filter((s) => !nameservers.includes(s));
+    // Agents have no DNS egress: their resolv.conf names loopback so a lookup fails at once.
+    const foreign = servers.filter((s) => !nameservers.includes(s) && !LOOPBACK.test(s));
     if (servers.length === 0 || foreign.length > 0) {
-      report(`${describe(props)} resolves through [${servers.join(", ")}]: set dnsConfig.nameservers to [${nameservers.join(", ")}].`);
+      report(`${describe(props)} resolves through [${servers.join(", ")}]: set dnsConfig.nameservers to [${nameservers.join(", ")}], or to 127.0.0.1 for a pod that resolves nothing.`);
     }
   }),
 };

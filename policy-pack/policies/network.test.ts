@@ -1,6 +1,7 @@
 import { PROXY_EGRESS, PUBLIC_EXCEPT, agent, agentManifest, messages, networkPolicy, resource } from "../fixtures";
 import {
   agentEgressViaProxy,
+  agentSendsNoDns,
   egressBlocksMetadata,
   egressBlocksPrivate,
   egressHttpsOnly,
@@ -13,12 +14,11 @@ import {
 const AGENT_SELECTOR = { matchLabels: { "agent-platform.io/workload": "agent" } };
 const PLATFORM_API = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "platform-api" } }, podSelector: { matchLabels: { app: "platform-api" } } };
 
-/** The agent's own rules: DNS, the proxy, istiod; and ingress from the platform API on the auth-guard port. */
+/** The agent's own rules: the proxy and istiod, no DNS; and ingress from the platform API on the auth-guard port. */
 const AGENT_EGRESS = {
   podSelector: AGENT_SELECTOR,
   policyTypes: ["Egress"],
   egress: [
-    { to: [{ ipBlock: { cidr: "1.1.1.1/32" } }], ports: [{ protocol: "UDP", port: 53 }] },
     { to: [{ podSelector: { matchLabels: { "agent-platform.io/workload": "egress-proxy" } } }], ports: [{ protocol: "TCP", port: 3128 }] },
     { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-system" } } }], ports: [{ protocol: "TCP", port: 15012 }] },
   ],
@@ -124,9 +124,34 @@ describe("network policies", () => {
       egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: PUBLIC_EXCEPT } }], ports: [{ port: 443 }] }],
     });
     const everyone = networkPolicy("all-pods", { podSelector: {}, egress: [{ ports: [{ port: 443 }] }] });
-    expect(messages(agentEgressViaProxy, [direct, everyone])).toEqual([
-      `${NP}agent-direct egress rule 1 lets agent pods leave the cluster directly: send their traffic to the egress proxy's pods instead.`,
-      `${NP}all-pods egress rule 1 lets agent pods leave the cluster directly: send their traffic to the egress proxy's pods instead.`,
+    // DNS to the resolver is no exception for agents: their proxy resolves names.
+    const resolver = networkPolicy("agent-dns", { podSelector: AGENT_SELECTOR, egress: [{ to: [{ ipBlock: { cidr: "1.1.1.1/32" } }], ports: [{ protocol: "UDP", port: 53 }] }] });
+    const leaves = "lets agent pods leave the cluster directly: send their traffic to the egress proxy's pods instead.";
+    expect(messages(agentEgressViaProxy, [direct, everyone, resolver])).toEqual([
+      `${NP}agent-direct egress rule 1 ${leaves}`,
+      `${NP}all-pods egress rule 1 ${leaves}`,
+      `${NP}agent-dns egress rule 1 ${leaves}`,
     ]);
+    // The egress proxy's own DNS and HTTPS rules are its job, not a way out for agents.
+    expect(messages(agentEgressViaProxy, [networkPolicy("proxy-egress", PROXY_EGRESS)])).toEqual([]);
+  });
+
+  it("NET-01 lets agent pods send no DNS, to cluster DNS or any resolver, while the egress proxy resolves", () => {
+    expect(messages(agentSendsNoDns, compliant())).toEqual([]);
+    const clusterDns = networkPolicy("cluster-dns", {
+      podSelector: AGENT_SELECTOR,
+      egress: [
+        {
+          to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+          ports: [{ protocol: "UDP", port: 53 }],
+        },
+        { to: [{ podSelector: {} }] },
+        { to: [{ ipBlock: { cidr: "9.9.9.9/32" } }], ports: [{ protocol: "TCP", port: 1, endPort: 1024 }] },
+        { to: [{ ipBlock: { cidr: "9.9.9.9/32" } }], ports: [{ protocol: "UDP" }] },
+        { to: [{ ipBlock: { cidr: "9.9.9.9/32" } }], ports: [{ protocol: "TCP", port: 443 }] },
+      ],
+    });
+    const dns = "lets agent pods send DNS (port 53): agents resolve nothing; open only the egress proxy's port to them.";
+    expect(messages(agentSendsNoDns, [clusterDns])).toEqual([1, 2, 3, 4].map((n) => `${NP}cluster-dns egress rule ${n} ${dns}`));
   });
 });

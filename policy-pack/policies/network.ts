@@ -164,13 +164,32 @@ function selectsAgents(policy: any, agentWorkload: string): boolean {
 export const agentEgressViaProxy: ResourceValidationPolicy = {
   name: "agent-egress-via-proxy",
   description:
-    "NET-07: agent pods have no direct route out; HTTPS leaves only through the tenant's egress proxy, which allows AI APIs and the platform API by hostname.",
+    "NET-07: agent pods have no direct route out, DNS included; HTTPS leaves only through the tenant's egress proxy, which allows AI APIs and the platform API by hostname.",
   enforcementLevel: "mandatory",
   configSchema: AGENT_EGRESS_CONFIG,
   validateResource: forTenantEgress(AGENT_EGRESS_CONFIG, (props, rule, i, report, args) => {
-    const { nameservers, agentWorkload } = configOf<{ nameservers: string[]; agentWorkload: string }>(AGENT_EGRESS_CONFIG, args);
-    if (!selectsAgents(props, agentWorkload) || !leavesCluster(rule) || isDnsRule(rule, nameservers)) return;
+    const { agentWorkload } = configOf<{ agentWorkload: string }>(AGENT_EGRESS_CONFIG, args);
+    if (!selectsAgents(props, agentWorkload) || !leavesCluster(rule)) return;
     report(`${where(props, i)} lets agent pods leave the cluster directly: send their traffic to the egress proxy's pods instead.`);
+  }),
+};
+
+/** Whether a rule's ports include 53: no ports, a protocol alone, 53 itself or a range over it. */
+function opensDns(rule: any): boolean {
+  const ports: any[] = rule?.ports ?? [];
+  return ports.length === 0 || ports.some((p) => p?.port === undefined || Number(p.port) === 53 || (p.endPort !== undefined && Number(p.port) <= 53 && 53 <= Number(p.endPort)));
+}
+
+export const agentSendsNoDns: ResourceValidationPolicy = {
+  name: "agent-sends-no-dns",
+  description:
+    "NET-01: agent pods send no DNS anywhere, cluster DNS and public resolvers alike: their egress proxy resolves the names it forwards to, so DNS is no channel out of the sandbox.",
+  enforcementLevel: "mandatory",
+  configSchema: AGENT_EGRESS_CONFIG,
+  validateResource: forTenantEgress(AGENT_EGRESS_CONFIG, (props, rule, i, report, args) => {
+    const { agentWorkload } = configOf<{ agentWorkload: string }>(AGENT_EGRESS_CONFIG, args);
+    if (!selectsAgents(props, agentWorkload) || !opensDns(rule)) return;
+    report(`${where(props, i)} lets agent pods send DNS (port 53): agents resolve nothing; open only the egress proxy's port to them.`);
   }),
 };
 
@@ -285,4 +304,5 @@ export const NETWORK_POLICIES = [
   egressBlocksPrivate,
   gatewayPortClosed,
   agentEgressViaProxy,
+  agentSendsNoDns,
 ];

@@ -101,6 +101,15 @@ const INVOKES: Record<string, InvokeHandler> = {
   },
 };
 
+/**
+ * The ClusterIP the mock cluster gives a Service: a stable address per `namespace/name` (or, for a
+ * Service read with `get`, its resource name), inside EKS's default service range.
+ */
+export function mockClusterIp(key: string): string {
+  const hash = [...key].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+  return `172.20.${(hash >>> 8) & 255}.${(hash & 253) + 1}`;
+}
+
 /** Outputs the cloud would compute, for the types whose outputs the program reads. */
 function computedOutputs(type: string, name: string, inputs: Record<string, any>, context: MockContext): Record<string, unknown> {
   const { region } = context;
@@ -124,11 +133,9 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
     return { result: `mock-password-${name}`.padEnd(inputs.length ?? 16, "x").slice(0, inputs.length ?? 16) };
   }
   if (type === "kubernetes:core/v1:Service") {
-    // A stable address per namespace and name, inside EKS's default service range.
     // A Service read with `get` has no inputs; its name stands in.
     const key = inputs.metadata ? `${inputs.metadata.namespace}/${inputs.metadata.name}` : name;
-    const hash = [...key].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
-    return { spec: { ...inputs.spec, clusterIP: `172.20.${(hash >>> 8) & 255}.${(hash & 253) + 1}` } };
+    return { spec: { ...inputs.spec, clusterIP: mockClusterIp(key) } };
   }
   if (type === "vault:index/authBackend:AuthBackend") {
     return { accessor: `auth_${inputs.type}_${name}`, path: inputs.path ?? inputs.type };
