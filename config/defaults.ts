@@ -77,6 +77,8 @@ export const DEFAULTS = {
   cluster: {
     mode: "eks",
     kubernetesVersion: "1.35",
+    /** The foundation's default VPC: the two stacks agree unless one is configured otherwise. */
+    vpcCidr: "10.0.0.0/16",
     publicAccessCidrs: [] as string[],
     adminRoleArns: [] as string[],
     gvisorVersion: GVISOR_RELEASE.version,

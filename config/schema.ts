@@ -114,6 +114,15 @@ const clusterSchema = z
     mode: z.enum(["eks", "existing"]).default(DEFAULTS.cluster.mode),
     kubernetesVersion: z.enum(SUPPORTED_KUBERNETES_VERSIONS).default(DEFAULTS.cluster.kubernetesVersion),
     foundationStack: z.string().refine(isStackReference, { error: STACK_REFERENCE_RULE }).optional(),
+    // The cluster's network, which NetworkPolicies name (the API server's ENIs and the nodes): on
+    // EKS the foundation's VPC, repeated here because policies are built before its outputs
+    // resolve, and checked against them; on an existing cluster the network of its nodes.
+    vpcCidr: cidr
+      .refine((v) => {
+        const parsed = parseIpv4Cidr(v);
+        return parsed !== undefined && isRfc1918(parsed) && parsed.prefix >= 16 && parsed.prefix <= 24;
+      }, { error: "must be a private (RFC 1918) block between /16 and /24" })
+      .default(DEFAULTS.cluster.vpcCidr),
     publicAccessCidrs: uniqueList(publicAccessCidr, "CIDR").default([...DEFAULTS.cluster.publicAccessCidrs]),
     adminRoleArns: uniqueList(roleArn, "ARN").default([...DEFAULTS.cluster.adminRoleArns]),
     deployerRoleArn: roleArn.optional(),

@@ -18,10 +18,10 @@ import { CHART_SERVICES, EgressPeerUse, clusterIpMismatches } from "./network/cl
 import { AddressFacts, PLATFORM_FLOWS, W, asConnections, dnsFlows, namedSets, tenantFlows } from "./network/intendedMap";
 
 const TENANTS = ["acme", "globex", "initech"];
-/** Pulumi.prod.yaml: VPC 10.40.0.0/16 in three zones; the cluster component's private /19s. */
+/** Pulumi.prod.yaml: the foundation's VPC 10.40.0.0/16, whose private subnets hold the nodes and the API server's ENIs. */
 const PROD: AddressFacts = {
   apiServer: mockClusterIp("kubernetes"),
-  nodeNetwork: ["10.40.0.0/19", "10.40.32.0/19", "10.40.64.0/19"],
+  nodeNetwork: ["10.40.0.0/16"],
   vpcResolver: "10.40.0.2",
 };
 const SETS = namedSets(PROD);

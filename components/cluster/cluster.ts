@@ -81,7 +81,7 @@ export class Cluster extends pulumi.ComponentResource {
     const context: pulumi.Output<AccountContext> = scope.apply((s) => ({ ...s, deployerArn, adminArns: config.adminRoleArns }));
     const keys = declareKeys(name, clusterName, context, [controlPlaneLogGroupName, flowLogGroupName], parent);
 
-    const foundation = readFoundation(name, config.foundationStack!, clusterName, parent);
+    const foundation = readFoundation(name, config.foundationStack!, clusterName, config.vpcCidr, parent);
     declareFlowLogs(
       name,
       {
@@ -121,17 +121,24 @@ export function foundationMismatch(stack: string, foundationCluster: string, clu
     : `agent-platform:cluster.foundationStack: ${stack} holds the network of cluster ${foundationCluster}, not ${clusterName}: set foundation.clusterName there to ${clusterName}`;
 }
 
+/** Why the platform's `cluster.vpcCidr` (which its NetworkPolicies name) is not the foundation's VPC. */
+export function vpcMismatch(stack: string, foundationVpc: string, vpcCidr: string): string | undefined {
+  return foundationVpc === vpcCidr
+    ? undefined
+    : `agent-platform:cluster.vpcCidr: must equal the VPC of ${stack}, ${foundationVpc}, which the NetworkPolicies name (got "${vpcCidr}")`;
+}
+
 /**
  * The network the foundation stack exports. Its subnets are tagged for one cluster name, so a
  * foundation built for another cluster fails the plan here instead of leaving the ingress load
  * balancer without subnets.
  */
-function readFoundation(name: string, stack: string, clusterName: string, opts: pulumi.CustomResourceOptions) {
+function readFoundation(name: string, stack: string, clusterName: string, vpcCidr: string, opts: pulumi.CustomResourceOptions) {
   const foundation = new pulumi.StackReference(`${name}-foundation`, { name: stack }, opts);
   const privateSubnetIds = pulumi
-    .all([foundation.requireOutput("clusterName"), foundation.requireOutput("privateSubnetIds")])
-    .apply(([foundationCluster, ids]) => {
-      const mismatch = foundationMismatch(stack, foundationCluster, clusterName);
+    .all([foundation.requireOutput("clusterName"), foundation.requireOutput("vpcCidr"), foundation.requireOutput("privateSubnetIds")])
+    .apply(([foundationCluster, foundationVpc, ids]) => {
+      const mismatch = foundationMismatch(stack, foundationCluster, clusterName) ?? vpcMismatch(stack, foundationVpc, vpcCidr);
       if (mismatch) throw new Error(mismatch);
       return ids as string[];
     });

@@ -16,6 +16,7 @@ export interface FoundationArgs {
 export interface FoundationOutputs {
   clusterName: string;
   vpcId: pulumi.Output<string>;
+  vpcCidr: string;
   zoneIds: string[];
   privateSubnetIds: pulumi.Output<string>[];
   publicSubnetIds: pulumi.Output<string>[];
@@ -60,6 +61,7 @@ export class Foundation extends pulumi.ComponentResource {
     this.outputs = {
       clusterName: config.clusterName,
       vpcId: network.vpc.id,
+      vpcCidr: config.vpcCidr,
       zoneIds: args.zones.map((z) => z.zoneId),
       privateSubnetIds: network.privateSubnetIds,
       publicSubnetIds: network.publicSubnetIds,

@@ -6,7 +6,7 @@ import { CapturedResource } from "../../test/harness/capture";
 import { ProgramFailed, ProgramRun, runProgram } from "../../test/harness/run";
 import { readStackConfig } from "../../test/harness/stackFile";
 import { ADDON_VERSIONS } from "./addons";
-import { foundationMismatch } from "./cluster";
+import { foundationMismatch, vpcMismatch } from "./cluster";
 
 const prodCluster = () => JSON.parse(readStackConfig("prod").values["agent-platform:cluster"]);
 const planWith = (cluster: Record<string, unknown>) => runProgram({ stack: "prod", config: { cluster: { ...prodCluster(), ...cluster } } });
@@ -181,5 +181,10 @@ describe("settings the cluster refuses", () => {
       "agent-platform:cluster.foundationStack: example-org/agent-platform/prod-foundation holds the network of cluster agent-platform-staging, not agent-platform-prod: set foundation.clusterName there to agent-platform-prod",
     );
     expect(foundationMismatch("example-org/agent-platform/prod-foundation", "agent-platform-prod", "agent-platform-prod")).toBeUndefined();
+    // The NetworkPolicies name cluster.vpcCidr: it must be the foundation's VPC.
+    expect(vpcMismatch("example-org/agent-platform/prod-foundation", "10.40.0.0/16", "10.0.0.0/16")).toBe(
+      'agent-platform:cluster.vpcCidr: must equal the VPC of example-org/agent-platform/prod-foundation, 10.40.0.0/16, which the NetworkPolicies name (got "10.0.0.0/16")',
+    );
+    expect(vpcMismatch("example-org/agent-platform/prod-foundation", "10.40.0.0/16", "10.40.0.0/16")).toBeUndefined();
   });
 });

@@ -52,16 +52,9 @@ describe("the NetworkPolicy vocabulary", () => {
     expect(workloadPolicy("ns", "x", {}, { ingress: [], egress: [] }).spec.policyTypes).toEqual(["Ingress", "Egress"]);
   });
 
-  it("derives the nodes' subnets and the VPC resolver from the stack configuration", () => {
-    expect(clusterNetworkFacts({ mode: "eks", vpcCidr: "10.40.0.0/16", availabilityZoneCount: 3 })).toEqual({
-      nodeCidrs: ["10.40.0.0/19", "10.40.32.0/19", "10.40.64.0/19"],
-      vpcResolver: "10.40.0.2",
-    });
-    // An existing cluster's nodes and API server are taken to live in cluster.vpcCidr.
-    expect(clusterNetworkFacts({ mode: "existing", vpcCidr: "192.168.0.0/20", availabilityZoneCount: 3 })).toEqual({
-      nodeCidrs: ["192.168.0.0/20"],
-      vpcResolver: "192.168.0.2",
-    });
+  it("takes the nodes' and API server's network and the VPC resolver from the stack configuration", () => {
+    expect(clusterNetworkFacts({ vpcCidr: "10.40.0.0/16" })).toEqual({ nodeCidrs: ["10.40.0.0/16"], vpcResolver: "10.40.0.2" });
+    expect(clusterNetworkFacts({ vpcCidr: "192.168.0.0/20" })).toEqual({ nodeCidrs: ["192.168.0.0/20"], vpcResolver: "192.168.0.2" });
   });
 });
 
