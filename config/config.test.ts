@@ -37,6 +37,7 @@ describe("stack configuration", () => {
     expect(config.cluster).toEqual({
       mode: "eks",
       kubernetesVersion: "1.35",
+      vpcCidr: "10.0.0.0/16",
       foundationStack: FOUNDATION_STACK,
       deployerRoleArn: DEPLOYER,
       publicAccessCidrs: [],

@@ -176,7 +176,8 @@ describe("gVisor runtime monitor (RUN-08)", () => {
 
   it("RUN-08 names the sandboxes a restarted monitor can no longer see", async () => {
     const running = rig.sandboxInBackground([...podStart(), { kind: "pause", ms: 3000 }]);
-    for (let i = 0; i < 100 && rig.liveSandboxes().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    // The monitor names a connection at its handshake and the sandbox at its first point: wait for the name.
+    for (let i = 0; i < 250 && !rig.liveSandboxes().includes("sandbox-1"); i++) await new Promise((r) => setTimeout(r, 20));
     expect(rig.liveSandboxes()).toEqual(["sandbox-1"]);
     // The monitor dies while the sandbox runs: runsc never reconnects, so the new one must say so.
     await rig.stopMonitor();

@@ -55,6 +55,7 @@ export function foundationReferenceOutputs(stack: string, zoneCount = 3): Record
   return {
     clusterName,
     vpcId: "foundation-vpc-id",
+    // Pulumi.prod-foundation.yaml's; a run overrides it with the VPC its platform configuration names.
     vpcCidr: "10.40.0.0/16",
     zoneIds: ["use1-az1", "use1-az2", "use1-az4"],
     privateSubnetIds: indexes.map((i) => `foundation-private-${i}-id`),

@@ -1,5 +1,6 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULTS } from "../../config/defaults";
 import { CapturedResource, RegisterRequest, captureRequest } from "./capture";
 import { InvokeRecord, MockOverrides, PlatformMocks } from "./mocks";
 import { readableValue } from "./serialize";
@@ -114,7 +115,13 @@ export function runProgram(options: RunOptions = {}): Promise<ProgramRun> {
 async function runExclusive(options: RunOptions): Promise<ProgramRun> {
   const config = resolveConfig(options);
   const region = config.values["aws:region"] ?? "us-east-1";
-  const mocks = new PlatformMocks(region, config.stack, options.mocks);
+  // A foundation built for this platform stack exports the VPC its configuration names.
+  const cluster = config.values["agent-platform:cluster"];
+  const vpcCidr = cluster?.trim().startsWith("{") ? (JSON.parse(cluster).vpcCidr as string | undefined) : undefined;
+  const mocks = new PlatformMocks(region, config.stack, {
+    ...options.mocks,
+    foundationOutputs: { vpcCidr: vpcCidr ?? DEFAULTS.cluster.vpcCidr, ...options.mocks?.foundationOutputs },
+  });
   const monitor = new CapturingMonitor(mocks);
   settings.setMockOptions(monitor, config.project, config.stack, options.preview ?? false);
   const store = state.getStore();
