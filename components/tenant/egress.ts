@@ -10,7 +10,7 @@ import {
   PUBLIC_DNS_SERVER,
 } from "./defaults";
 import { EGRESS_PROXY_LABELS } from "./network";
-import { hardenedContainerSecurity, sandboxedPodBasics } from "./security";
+import { hardenedContainerSecurity, monitorAttributionEnv, sandboxedPodBasics } from "./security";
 
 /**
  * Envoy as an HTTP CONNECT proxy that opens tunnels only to the allowed hosts, on 443 (NET-07):
@@ -138,6 +138,8 @@ export function buildEgressProxy(namespace: string, allowedHosts: string[], runt
               image: EGRESS_PROXY_IMAGE,
               // Skip the image's entrypoint, which would try to switch users as root.
               command: ["envoy", "-c", "/etc/envoy/envoy.yaml", "--log-level", "warn"],
+              // RUN-08: the proxy runs in the sandbox too; its alerts must name the tenant.
+              env: monitorAttributionEnv("envoy", EGRESS_PROXY_IMAGE),
               ports: [{ name: "tcp-connect", containerPort: EGRESS_PROXY_PORT }],
               resources: EGRESS_PROXY_RESOURCES,
               securityContext: { ...hardenedContainerSecurity(), readOnlyRootFilesystem: true },

@@ -2,6 +2,7 @@ import type * as k8s from "@pulumi/kubernetes";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type SecurityContext = k8s.types.input.core.v1.SecurityContext;
+type EnvVar = k8s.types.input.core.v1.EnvVar;
 
 /**
  * Every container of a tenant: no privilege escalation (ISO-08), all capabilities dropped (ISO-07),
@@ -40,4 +41,18 @@ export function sandboxedPodBasics(runtimeClassName: string, uid: number, namese
       seccompProfile: { type: "RuntimeDefault" },
     },
   };
+}
+
+/**
+ * RUN-08: the gVisor monitor learns which pod, namespace and container a sandboxed process
+ * belongs to from the environment its container started with (the trace session sends it); the
+ * Istio sidecar sets POD_NAME and POD_NAMESPACE itself.
+ */
+export function monitorAttributionEnv(container: string, image: string): EnvVar[] {
+  return [
+    { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+    { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+    { name: "AGENT_PLATFORM_CONTAINER", value: container },
+    { name: "AGENT_PLATFORM_IMAGE", value: image },
+  ];
 }

@@ -263,6 +263,23 @@ describe("TenantStack for every tenant of the prod stack", () => {
     expect(JSON.stringify(run.outputs)).not.toMatch(/api-key|API_KEY/);
   });
 
+  it("RUN-08 names the pod, namespace, container and image of every sandboxed container, the egress proxy's included", () => {
+    for (const id of TENANTS) {
+      for (const spec of [podSpec(run, id), proxySpec(run, id)]) {
+        for (const container of spec.containers) {
+          const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom?.fieldRef?.fieldPath]));
+          expect([spec.runtimeClassName, env.POD_NAMESPACE, env.POD_NAME, env.AGENT_PLATFORM_CONTAINER, env.AGENT_PLATFORM_IMAGE]).toEqual([
+            "gvisor",
+            "metadata.namespace",
+            "metadata.name",
+            container.name,
+            container.image,
+          ]);
+        }
+      }
+    }
+  });
+
   it("SEC-05 passes no secret to any tenant container through its environment, so the trace session carries none", () => {
     for (const id of TENANTS) {
       for (const spec of [podSpec(run, id), proxySpec(run, id)]) {

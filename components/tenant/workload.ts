@@ -18,7 +18,7 @@ import {
   PROVIDER_KEY_DIR,
   PROVIDER_KEY_FILE,
 } from "./defaults";
-import { hardenedContainerSecurity, sandboxedPodBasics } from "./security";
+import { hardenedContainerSecurity, monitorAttributionEnv, sandboxedPodBasics } from "./security";
 
 /** Where the injected sidecar dials its control plane (Istio's default discovery address). */
 export const ISTIOD_HOST = "istiod.istio-system.svc";
@@ -94,20 +94,6 @@ export function authGuardArgs(tenantId: string, platformApiHost: string): string
 export function gatewayResources(tenant: TenantConfig): { requests: Record<string, string>; limits: Record<string, string> } {
   const plan = TENANT_PLANS[tenant.plan];
   return { requests: { cpu: scaleCpu(plan.cpu, 0.25), memory: plan.memory }, limits: { cpu: plan.cpu, memory: plan.memory } };
-}
-
-/**
- * RUN-08: the gVisor monitor learns which pod, namespace and container a sandboxed process
- * belongs to from the environment its container started with (the trace session sends it); the
- * Istio sidecar sets POD_NAME and POD_NAMESPACE itself.
- */
-export function monitorAttributionEnv(container: string, image: string): k8s.types.input.core.v1.EnvVar[] {
-  return [
-    { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
-    { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
-    { name: "AGENT_PLATFORM_CONTAINER", value: container },
-    { name: "AGENT_PLATFORM_IMAGE", value: image },
-  ];
 }
 
 export function buildAgentPodSpec(args: AgentPodArgs): PodSpec {

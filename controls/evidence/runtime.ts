@@ -95,6 +95,7 @@ export const runtimeEvidence: Evidence[] = [
       { file: E2E, test: "RUN-08 fails closed: with no monitor listening the sandbox does not start, and gVisor has no fail-open for it" },
       // Inside the sandbox, the mesh sidecar's own reads no longer drown a real secret theft.
       { file: E2E, test: "RUN-04 stays quiet when the mesh sidecar reads its own token and root certificate, not when the agent does" },
+      { file: "components/tenant/tenant.test.ts", test: "RUN-08 names the pod, namespace, container and image of every sandboxed container, the egress proxy's included" },
       // The trace session streams each container's environment to the node monitor: it holds no secret.
       { file: "components/tenant/tenant.test.ts", test: "SEC-05 passes no secret to any tenant container through its environment, so the trace session carries none" },
       { file: E2E, test: "RUN-08 raises an alert when the sandbox reports dropped points" },
