@@ -45,4 +45,9 @@ export const NAMES = {
   authGuardSecret: "auth-guard",
   providerKeyVolume: "provider-key",
   workspaceVolume: "workspace",
+  /**
+   * The workspace claim: the name the StatefulSet's volumeClaimTemplate gave it before the claim
+   * became a resource of its own, so an existing workspace is adopted, not recreated.
+   */
+  workspaceClaim: "workspace-agent-0",
 } as const;

@@ -1,3 +1,8 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { diffPlans, formatDiff } from "../../scripts/plan/diff";
+import { REPO_ROOT } from "../../test/harness/stackFile";
 import { CapturedResource } from "../../test/harness/capture";
 import { ProgramRun, runProgram } from "../../test/harness/run";
 
@@ -223,13 +228,17 @@ describe("TenantStack for every tenant of the prod stack", () => {
   it("ISO-13 keeps each agent's workspace on the encrypted StorageClass, kept when the agent goes", () => {
     const storage: Record<string, string> = { acme: "20Gi", globex: "100Gi", initech: "10Gi" };
     for (const id of TENANTS) {
+      const claim = run.findResource("kubernetes:core/v1:PersistentVolumeClaim", `tenant-${id}-workspace`);
+      expect([claim.inputs.metadata.name, claim.inputs.metadata.namespace, claim.inputs.spec]).toEqual([
+        "workspace-agent-0",
+        `tenant-${id}`,
+        { accessModes: ["ReadWriteOnce"], storageClassName: "gp3-encrypted", resources: { requests: { storage: storage[id] } } },
+      ]);
+      // Removing the tenant from the configuration forgets the claim; the cluster keeps the data.
+      expect(claim.options.retainOnDelete).toBe(true);
       const statefulSet = run.findResource("kubernetes:apps/v1:StatefulSet", `tenant-${id}-agent`).inputs.spec;
-      expect(statefulSet.volumeClaimTemplates[0].spec).toEqual({
-        accessModes: ["ReadWriteOnce"],
-        storageClassName: "gp3-encrypted",
-        resources: { requests: { storage: storage[id] } },
-      });
-      expect(statefulSet.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
+      expect(Object.keys(statefulSet)).not.toContain("volumeClaimTemplates");
+      expect(statefulSet.template.spec.volumes[0]).toEqual({ name: "workspace", persistentVolumeClaim: { claimName: "workspace-agent-0" } });
     }
   });
 
@@ -310,6 +319,36 @@ describe("tenant lifecycle", () => {
     expect(tenantResources(after, "globex")).toEqual([]);
     expect(tenantResources(after, "acme")).toEqual(tenantResources(before, "acme"));
     expect(tenantResources(after, "initech")).toEqual(tenantResources(before, "initech"));
+  });
+
+  it("SEC-07 changing a tenant's plan updates its agent in place and grows its workspace, replacing nothing", async () => {
+    const before = await runProgram({ stack: "prod" });
+    const tenants = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8")).config["agent-platform:tenants"];
+    const after = await runProgram({
+      stack: "prod",
+      config: { tenants: tenants.map((t: any) => (t.id === "acme" ? { ...t, plan: "large" } : t)) },
+    });
+    const changes = diffPlans(before.resources, after.resources);
+    expect(changes.map((c) => [c.kind, c.type, c.urn.split("::").pop()]).sort()).toEqual([
+      ["update", "kubernetes:apps/v1:StatefulSet", "tenant-acme-agent"],
+      ["update", "kubernetes:core/v1:LimitRange", "tenant-acme-limits"],
+      ["update", "kubernetes:core/v1:PersistentVolumeClaim", "tenant-acme-workspace"],
+      ["update", "kubernetes:core/v1:ResourceQuota", "tenant-acme-quota"],
+    ]);
+    const claim = changes.find((c) => c.type === "kubernetes:core/v1:PersistentVolumeClaim")!;
+    expect(claim.paths).toEqual(['inputs.spec.resources.requests.storage: "20Gi" -> "50Gi"']);
+  });
+
+  it("SEC-07 removing a tenant from the configuration keeps its namespace and workspace until it is offboarded", async () => {
+    const before = await runProgram({ stack: "prod" });
+    const tenants = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8")).config["agent-platform:tenants"];
+    const after = await runProgram({ stack: "prod", config: { tenants: tenants.filter((t: any) => t.id !== "globex") } });
+    const deletions = diffPlans(before.resources, after.resources).filter((c) => c.kind === "delete");
+    expect(deletions.filter((c) => c.retainOnDelete).map((c) => c.urn.split("::").pop())).toEqual(["tenant-globex-namespace", "tenant-globex-workspace"]);
+    expect(deletions.every((c) => c.urn.includes("tenant-globex"))).toBe(true);
+    expect(formatDiff(deletions)).toContain(
+      "- **delete** `urn:pulumi:prod::agent-platform::agent-platform:tenant:TenantStack$kubernetes:core/v1:PersistentVolumeClaim::tenant-globex-workspace` (kept: Pulumi forgets it, the cloud keeps it)",
+    );
   });
 
   it("SEC-04 gives each agent its own Vault identity and role once Vault is configured", async () => {

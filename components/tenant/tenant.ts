@@ -12,7 +12,7 @@ import { buildEgressProxy } from "./egress";
 import { buildLimitRange, buildResourceQuota, buildTenantNamespace, tenantNamespaceName } from "./namespace";
 import { declareStaticNetworkPolicies } from "../network/declare";
 import { buildNetworkPolicies } from "./network";
-import { buildAgentService, buildAgentStatefulSet, buildServiceAccount, gatewayResources } from "./workload";
+import { buildAgentService, buildAgentStatefulSet, buildServiceAccount, buildWorkspaceClaim, gatewayResources } from "./workload";
 
 /** gVisor's per-pod overhead, declared on the RuntimeClass and charged against the quota. */
 const SANDBOX_OVERHEAD = { limits: { cpu: "100m", memory: "128Mi" } };
@@ -36,7 +36,10 @@ export class TenantStack extends pulumi.ComponentResource {
     const ns = tenantNamespaceName(tenant.id);
     this.namespace = ns;
 
-    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, buildTenantNamespace(tenant), { parent: this });
+    // Removing a tenant from the configuration keeps its namespace and workspace (SEC-07): Pulumi
+    // forgets them, the cluster keeps them until the offboarding step deletes them
+    // (docs/decisions/tenant-offboarding.md).
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, buildTenantNamespace(tenant), { parent: this, retainOnDelete: true });
     const inNamespace = { parent: this, dependsOn: [namespace] };
     const afterCrds = { parent: this, dependsOn: [namespace, ...(args.dependsOn ?? [])] };
 
@@ -82,6 +85,11 @@ export class TenantStack extends pulumi.ComponentResource {
     new k8s.apiextensions.CustomResource(`${name}-sidecar`, buildAgentSidecar(ns, { authGuardPort: AUTH_GUARD_PORT }), afterCrds);
     new k8s.apiextensions.CustomResource(`${name}-agent-policy`, buildAgentIngressPolicy(ns), afterCrds);
 
+    const workspace = new k8s.core.v1.PersistentVolumeClaim(
+      `${name}-workspace`,
+      buildWorkspaceClaim(ns, tenant.storage, args.storageClassName),
+      { ...inNamespace, retainOnDelete: true },
+    );
     const statefulSet = buildAgentStatefulSet(
       {
         namespace: ns,
@@ -92,9 +100,11 @@ export class TenantStack extends pulumi.ComponentResource {
         egressProxyUrl: pulumi.interpolate`http://${egressService.spec.clusterIP}:${EGRESS_PROXY_PORT}`,
         istiodAddress: args.istiodAddress,
       },
-      args.storageClassName,
     );
-    new k8s.apps.v1.StatefulSet(`${name}-agent`, statefulSet, { ...afterCrds, dependsOn: [...afterCrds.dependsOn, serviceAccount, ...policies] });
+    new k8s.apps.v1.StatefulSet(`${name}-agent`, statefulSet, {
+      ...afterCrds,
+      dependsOn: [...afterCrds.dependsOn, serviceAccount, workspace, ...policies],
+    });
     new k8s.core.v1.Service(`${name}-agent-service`, buildAgentService(ns), inNamespace);
 
     const plan = TENANT_PLANS[tenant.plan];

@@ -178,8 +178,28 @@ function scaleCpu(cpu: string, factor: number): string {
   return `${Math.max(50, Math.round(millicores * factor))}m`;
 }
 
-export function buildAgentStatefulSet(args: AgentPodArgs, storageClassName?: string): k8s.types.input.apps.v1.StatefulSet {
+/**
+ * The agent's workspace (ISO-13, SEC-07): a claim of its own rather than a volumeClaimTemplate,
+ * which Kubernetes forbids changing, so a bigger plan grows it in place (the StorageClass allows
+ * expansion) instead of replacing the agent. The tenant component keeps it when the tenant is
+ * removed from the configuration (docs/decisions/tenant-offboarding.md).
+ */
+export function buildWorkspaceClaim(namespace: string, storage: string, storageClassName?: string): k8s.types.input.core.v1.PersistentVolumeClaim {
+  return {
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: { name: NAMES.workspaceClaim, namespace, labels: standardLabels(NAMES.agent, "workspace") },
+    spec: {
+      accessModes: ["ReadWriteOnce"],
+      ...(storageClassName ? { storageClassName } : {}),
+      resources: { requests: { storage } },
+    },
+  };
+}
+
+export function buildAgentStatefulSet(args: AgentPodArgs): k8s.types.input.apps.v1.StatefulSet {
   const labels = { ...standardLabels(NAMES.agent, "agent"), ...AGENT_WORKLOAD_LABELS };
+  const pod = buildAgentPodSpec(args);
   return {
     apiVersion: "apps/v1",
     kind: "StatefulSet",
@@ -188,19 +208,13 @@ export function buildAgentStatefulSet(args: AgentPodArgs, storageClassName?: str
       serviceName: NAMES.agent,
       replicas: 1,
       selector: { matchLabels: { ...AGENT_WORKLOAD_LABELS } },
-      template: { metadata: { labels, annotations: { ...AGENT_POD_ANNOTATIONS } }, spec: buildAgentPodSpec(args) },
-      volumeClaimTemplates: [
-        {
-          metadata: { name: NAMES.workspaceVolume, labels: standardLabels(NAMES.agent, "workspace") },
-          spec: {
-            accessModes: ["ReadWriteOnce"],
-            ...(storageClassName ? { storageClassName } : {}),
-            resources: { requests: { storage: args.tenant.storage } },
-          },
+      template: {
+        metadata: { labels, annotations: { ...AGENT_POD_ANNOTATIONS } },
+        spec: {
+          ...pod,
+          volumes: [{ name: NAMES.workspaceVolume, persistentVolumeClaim: { claimName: NAMES.workspaceClaim } }, ...(pod.volumes as k8s.types.input.core.v1.Volume[])],
         },
-      ],
-      // Keep the workspace when the instance is scaled down or deleted (SEC-07).
-      persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+      },
     },
   };
 }

@@ -67,6 +67,14 @@ export const tenantEvidence: Evidence[] = [
     provenBy: [proof(PROGRAM, "ISO-10 runs every tenant pod in the gVisor RuntimeClass")],
   },
   {
+    control: "SEC-07",
+    enforcedBy: [component("components/tenant/tenant.ts", "retainOnDelete: true"), component(WORKLOAD, "export function buildWorkspaceClaim")],
+    provenBy: [
+      proof(PROGRAM, "SEC-07 changing a tenant's plan updates its agent in place and grows its workspace, replacing nothing"),
+      proof(PROGRAM, "SEC-07 removing a tenant from the configuration keeps its namespace and workspace until it is offboarded"),
+    ],
+  },
+  {
     control: "ISO-13",
     enforcedBy: [component(WORKLOAD, "storageClassName")],
     provenBy: [proof(PROGRAM, "ISO-13 keeps each agent's workspace on the encrypted StorageClass, kept when the agent goes")],
