@@ -19,7 +19,7 @@ import { ProgramFailed, runProgram } from "../test/harness/run";
 import { CliConfigError, REPO_ROOT, readStackConfig } from "../test/harness/stackFile";
 import { PlannedResource, diffPlans, formatDiff } from "./plan/diff";
 import { renderManifests } from "./plan/manifests";
-import { runPolicyPack } from "./plan/policies";
+import { policyResources, runPolicyPack } from "./plan/policies";
 import { renderSummary } from "./plan/summary";
 
 /** The validated settings the run used, for the summary (the program itself validated them already). */
@@ -74,7 +74,7 @@ async function main(): Promise<number> {
   const manifests = renderManifests(run.resources);
   const catalog = buildCatalog();
   const policyConfig = values["policy-config"] ? JSON.parse(fs.readFileSync(values["policy-config"], "utf8")) : {};
-  const policies = runPolicyPack(run.resources, policyConfig);
+  const policies = runPolicyPack(policyResources(run), policyConfig);
   const policyReport = policies.report;
   step(`Policy pack: ${policies.violations.length} violation(s), ${policies.mandatoryFailures} mandatory`);
   // The older plan is read before anything is written: --diff may name the output directory itself.

@@ -111,6 +111,22 @@ describe("npm run plan", () => {
     expect(result.stdout).toContain("+ create urn:pulumi:same::agent-platform::pulumi:pulumi:Stack$agent-platform:tenant:TenantStack::tenant-hooli");
   });
 
+  it("ISO-13 passes its own policy pack as a tenants shard, trusting the StorageClass its platform stack declares", () => {
+    writeStack(work, "shard", (t) =>
+      t
+        .replace("agent-platform:stackRole: all", "agent-platform:stackRole: tenants\n  agent-platform:platformStack: example-org/agent-platform/prod")
+        .replace(/  agent-platform:alertWebhookUrl:\n    secure: \S+\n/, ""),
+    );
+    const result = plan("--stack", "shard", "--config-dir", work, "--out", path.join(work, "out-shard"));
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toContain("• Policy pack: 0 violation(s), 0 mandatory");
+    expect(result.status).toBe(0);
+    const resources = JSON.parse(fs.readFileSync(path.join(work, "out-shard", "shard", "resources.json"), "utf8"));
+    // A shard declares tenants only: the StorageClass its claims name is the platform stack's.
+    expect(resources.filter((r: { type: string }) => r.type === "kubernetes:storage.k8s.io/v1:StorageClass")).toEqual([]);
+    expect(resources.filter((r: { type: string }) => r.type === "kubernetes:core/v1:PersistentVolumeClaim")).toHaveLength(3);
+  });
+
   it("exits non-zero and lists the violations when a mandatory policy fails", () => {
     const policyConfig = path.join(work, "policy-config.json");
     fs.writeFileSync(policyConfig, JSON.stringify({ "egress-proxy-allowlist": { allowedEgressHosts: ["api.agents.example.com", "api.openai.com"] } }));

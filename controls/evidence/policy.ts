@@ -77,7 +77,10 @@ export const policyEvidence: Evidence[] = [
   {
     control: "ISO-13",
     enforcedBy: [policy("tenant", "tenant-volumes-encrypted")],
-    provenBy: [proof("tenant", "ISO-13 requires every tenant volume to use a KMS-encrypted StorageClass")],
+    provenBy: [
+      proof("tenant", "ISO-13 requires every tenant volume to use a KMS-encrypted StorageClass"),
+      { file: "test/plan.test.ts", test: "ISO-13 passes its own policy pack as a tenants shard, trusting the StorageClass its platform stack declares" },
+    ],
   },
   {
     control: "ISO-14",

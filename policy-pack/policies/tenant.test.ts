@@ -72,7 +72,12 @@ describe("tenant policies", () => {
     expect(messages(tenantVolumesEncrypted, [agent()])).toEqual([
       `${where} uses StorageClass gp3-encrypted, not declared here: declare it encrypted or list it in externalEncryptedStorageClasses.`,
     ]);
-    expect(messages(tenantVolumesEncrypted, [agent()], { "tenant-volumes-encrypted": { externalEncryptedStorageClasses: ["gp3-encrypted"] } })).toEqual([]);
+    // A tenants shard reads the platform stack, which declares the class (and is held to it there).
+    const platform = resource("pulumi:pulumi:StackReference", { name: "example-org/agent-platform/prod" }, {}, "platform");
+    expect(messages(tenantVolumesEncrypted, [platform, agent()])).toEqual([]);
+    expect(messages(tenantVolumesEncrypted, [platform, agent()], { "tenant-volumes-encrypted": { externalEncryptedStorageClasses: [] } })).toEqual([
+      `${where} uses StorageClass gp3-encrypted, not declared here: declare it encrypted or list it in externalEncryptedStorageClasses.`,
+    ]);
     const unnamed = agentManifest();
     delete unnamed.spec.volumeClaimTemplates[0].spec.storageClassName;
     const claim = resource("kubernetes:core/v1:PersistentVolumeClaim", {

@@ -136,8 +136,11 @@ const VOLUME_CONFIG = {
     externalEncryptedStorageClasses: {
       type: "array" as const,
       items: { type: "string" as const },
-      default: [] as string[],
-      description: "Encrypted StorageClasses declared by another stack (e.g. the platform stack of a tenant shard).",
+      // The platform stack's encrypted class (components/cluster/defaults.ts STORAGE_CLASS_NAME),
+      // which this same policy proves KMS-encrypted where the platform stack declares it.
+      default: ["gp3-encrypted"] as string[],
+      description:
+        "Encrypted StorageClasses declared by another stack, trusted only in a stack that reads one through a StackReference (a tenants shard and its platform stack).",
     },
   },
 };
@@ -157,6 +160,8 @@ export const tenantVolumesEncrypted: StackValidationPolicy = {
     const classes = new Map(
       args.resources.filter((r) => r.type === "kubernetes:storage.k8s.io/v1:StorageClass").map((r) => [r.props.metadata?.name, r.props]),
     );
+    // A class declared elsewhere is trusted only where another stack's outputs are read.
+    const readsAnotherStack = args.resources.some((r) => r.type === "pulumi:pulumi:StackReference");
     const claims: { owner: PolicyResource; claim: any }[] = [];
     for (const r of args.resources.filter((r) => isTenantNamespace(namespaceOf(r.props), config.tenantNamespacePrefix))) {
       if (r.type === "kubernetes:core/v1:PersistentVolumeClaim") claims.push({ owner: r, claim: r.props });
@@ -173,7 +178,7 @@ export const tenantVolumesEncrypted: StackValidationPolicy = {
         if (!encryptedClass(classes.get(className))) {
           report(`${where} uses StorageClass ${className}, which is not KMS-encrypted: set parameters.encrypted "true" and parameters.kmsKeyId.`, owner.urn);
         }
-      } else if (!config.externalEncryptedStorageClasses.includes(className)) {
+      } else if (!(readsAnotherStack && config.externalEncryptedStorageClasses.includes(className))) {
         report(`${where} uses StorageClass ${className}, not declared here: declare it encrypted or list it in externalEncryptedStorageClasses.`, owner.urn);
       }
     }

@@ -1,6 +1,15 @@
 import { ALL_POLICIES } from "../../policy-pack/policies";
 import { DeclaredResource, PackConfig, Violation, runPolicies } from "../../policy-pack/testing";
 
+/**
+ * What the engine hands a policy pack: the declared resources and the StackReferences the program
+ * reads (a tenants shard's reference to its platform stack, which some policies rely on).
+ */
+export function policyResources(run: { resources: DeclaredResource[]; reads: { urn: string; type: string; name: string; inputs: Record<string, unknown> }[] }): DeclaredResource[] {
+  const references = run.reads.filter((r) => r.type === "pulumi:pulumi:StackReference").map((r) => ({ ...r, options: {} }));
+  return [...run.resources, ...references];
+}
+
 export interface PolicyPackResult {
   violations: Violation[];
   mandatoryFailures: number;

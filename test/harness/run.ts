@@ -37,6 +37,8 @@ export interface ProgramRun {
   project: string;
   stack: string;
   resources: CapturedResource[];
+  /** What the program read (StackReferences, `get`s): resources of the stack the engine's policies see too. */
+  reads: ReadResource[];
   outputs: Record<string, unknown>;
   invokes: InvokeRecord[];
   /** The one resource of this type and name; fails with the names that do exist otherwise. */
@@ -57,8 +59,17 @@ export class ProgramFailed extends Error {
   }
 }
 
+/** A resource the program reads rather than declares (a StackReference, a `get`): its type, name and inputs. */
+export interface ReadResource {
+  urn: string;
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
 class CapturingMonitor extends MockMonitor {
   readonly captured: CapturedResource[] = [];
+  readonly reads: ReadResource[] = [];
   stackOutputs: Record<string, unknown> = {};
 
   constructor(mocks: PlatformMocks) {
@@ -68,6 +79,18 @@ class CapturingMonitor extends MockMonitor {
   async registerResource(req: RegisterRequest, callback: (err: unknown, resp?: { getUrn(): string }) => void) {
     await super.registerResource(req, (err: unknown, resp?: { getUrn(): string }) => {
       if (!err && resp) this.captured.push(captureRequest(req, resp.getUrn()));
+      callback(err, resp);
+    });
+  }
+
+  async readResource(
+    req: { getType(): string; getName(): string; getProperties(): { toJavaScript(): Record<string, unknown> } | undefined },
+    callback: (err: unknown, resp?: { getUrn(): string }) => void,
+  ) {
+    await super.readResource(req, (err: unknown, resp?: { getUrn(): string }) => {
+      if (!err && resp) {
+        this.reads.push({ urn: resp.getUrn(), type: req.getType(), name: req.getName(), inputs: readableValue(req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown> });
+      }
       callback(err, resp);
     });
   }
@@ -169,12 +192,13 @@ async function runExclusive(options: RunOptions): Promise<ProgramRun> {
   } finally {
     process.off("unhandledRejection", onRejection);
   }
-  return toRun(config, monitor.captured, monitor.stackOutputs, mocks.invokes);
+  return toRun(config, monitor.captured, monitor.reads, monitor.stackOutputs, mocks.invokes);
 }
 
 function toRun(
   config: ProgramConfig,
   resources: CapturedResource[],
+  reads: ReadResource[],
   outputs: Record<string, unknown>,
   invokes: InvokeRecord[],
 ): ProgramRun {
@@ -183,6 +207,7 @@ function toRun(
     project: config.project,
     stack: config.stack,
     resources: ordered,
+    reads: [...reads],
     outputs,
     invokes,
     findResource(type, name) {
