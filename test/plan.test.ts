@@ -115,7 +115,7 @@ describe("npm run plan", () => {
     writeStack(work, "shard", (t) =>
       t
         .replace("agent-platform:stackRole: all", "agent-platform:stackRole: tenants\n  agent-platform:platformStack: example-org/agent-platform/prod")
-        .replace(/  agent-platform:alertWebhookUrl:\n    secure: \S+\n/, ""),
+        .replace(/ {2}agent-platform:alertWebhookUrl:\n {4}secure: \S+\n/, ""),
     );
     const result = plan("--stack", "shard", "--config-dir", work, "--out", path.join(work, "out-shard"));
     expect(result.stderr).toBe("");
