@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as vault from "@pulumi/vault";
 import { Gatekeeper } from "../components/admission/gatekeeper";
 import { Cluster } from "../components/cluster/cluster";
 import { SANDBOX_NODE_LABEL } from "../components/cluster/defaults";
@@ -14,22 +13,9 @@ import { KubeSystemNetwork } from "../components/network/kubeSystem";
 import { VaultCluster } from "../components/vault/cluster";
 import { VaultConfiguration } from "../components/vault/configuration";
 import { VaultSecretsOperator } from "../components/vault/operator";
-import { vaultProviderArgs } from "../components/vault/provider";
 import type { StackConfig } from "../config/schema";
-import { istiodClusterIp, kubernetesClusterIp, type TenantContext } from "./tenants";
+import { istiodClusterIp, kubernetesClusterIp, type TenantContext, vaultProvider } from "./context";
 
-/** The Vault provider for the configuration phase; it reads its token from the environment. */
-export function vaultProvider(config: StackConfig): vault.Provider {
-  return new vault.Provider(
-    "vault",
-    vaultProviderArgs({
-      address: config.vault.address!,
-      caCertFile: config.vault.caCertFile,
-      tlsServerName: config.vault.tlsServerName,
-      jwt: config.vault.jwtRole ? { role: config.vault.jwtRole } : undefined,
-    }),
-  );
-}
 
 /** The shared platform: cluster, mesh and edge, Vault, monitoring, admission and runtime security. */
 export function buildPlatform(config: StackConfig, region: string, clusterName: string) {

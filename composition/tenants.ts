@@ -4,31 +4,7 @@ import { STORAGE_CLASS_NAME, RUNTIME_CLASS_NAME } from "../components/cluster/de
 import { TenantStack } from "../components/tenant/tenant";
 import type { VaultAgentAccess } from "../components/vault/configuration";
 import type { StackConfig } from "../config/schema";
-import { vaultProvider } from "./platform";
-
-/** What every tenant needs from the platform, whether in this stack or behind a StackReference. */
-export interface TenantContext {
-  provider: k8s.Provider;
-  istiodAddress: pulumi.Input<string>;
-  runtimeClassName: string;
-  storageClassName?: string;
-  platformApiHost: string;
-  vault?: VaultAgentAccess;
-  dependsOn: pulumi.Resource[];
-}
-
-/** istiod's Service is the Istio chart's; its address is read back from the cluster. */
-export function istiodClusterIp(provider: k8s.Provider, dependsOn: pulumi.Resource[] = []): pulumi.Output<string> {
-  return k8s.core.v1.Service.get("istiod", "istio-system/istiod", { provider, dependsOn }).spec.clusterIP;
-}
-
-/**
- * The `kubernetes` Service's ClusterIP: pods call the API server there, and the VPC CNI's eBPF
- * program, attached before kube-proxy's DNAT, matches egress against this address.
- */
-export function kubernetesClusterIp(provider: k8s.Provider, dependsOn: pulumi.Resource[] = []): pulumi.Output<string> {
-  return k8s.core.v1.Service.get("kubernetes", "default/kubernetes", { provider, dependsOn }).spec.clusterIP;
-}
+import { type TenantContext, istiodClusterIp, vaultProvider } from "./context";
 
 /** One TenantStack per tenant, named by id so that no tenant's resources depend on list order. */
 export function buildTenants(config: StackConfig, context: TenantContext): TenantStack[] {

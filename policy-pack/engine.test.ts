@@ -1,5 +1,5 @@
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { runProgram } from "../test/harness/run";
+import { runProgram } from "../scripts/engine/run";
 import { agentManifest, helmRelease, namespace, resource } from "./fixtures";
 import { ALL_POLICIES } from "./policies";
 import { DeclaredResource, Violation, runPolicies } from "./testing";

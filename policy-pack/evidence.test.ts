@@ -3,7 +3,7 @@ import * as path from "path";
 import { EVIDENCE, buildCatalog } from "../controls/catalog";
 import { CONTROL_DEFINITIONS } from "../controls/definitions";
 import { policyEvidence } from "../controls/evidence/policy";
-import { REPO_ROOT } from "../test/harness/stackFile";
+import { REPO_ROOT } from "../scripts/engine/stackFile";
 
 // The catalog test's own reading of test titles, so this check agrees with it.
 const TEST_TITLE = /\b(?:it|test)\(\s*(["'`])((?:\\.|(?!\1).)*)\1/g;

@@ -1,6 +1,6 @@
 import { CONTROL_DEFINITIONS } from "../controls/definitions";
 import { runPolicyPack } from "../scripts/plan/policies";
-import { ProgramRun, runProgram } from "../test/harness/run";
+import { ProgramRun, runProgram } from "../scripts/engine/run";
 import { agentManifest, resource } from "./fixtures";
 import { ALL_POLICIES } from "./policies";
 import { runPolicies } from "./testing";

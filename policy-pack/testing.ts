@@ -20,7 +20,7 @@ import {
  * can stay synchronous.
  */
 
-/** A resource as the mock-engine harness captures it (test/harness/capture.ts). */
+/** A resource as the mock-engine harness captures it (scripts/engine/capture.ts). */
 export interface DeclaredResource {
   urn: string;
   type: string;

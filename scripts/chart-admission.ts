@@ -22,7 +22,7 @@ import { DEFAULTS } from "../config/defaults";
 import { ISTIO_VERSION } from "../components/mesh/defaults";
 import { buildIstiodValues } from "../components/mesh/values";
 import { podSecurityLabels, type PodSecurityLevel } from "../components/shared/labels";
-import { REPO_ROOT } from "../test/harness/stackFile";
+import { REPO_ROOT } from "./engine/stackFile";
 
 function fail(message: string): never {
   process.stderr.write(`chart-admission: ${message}\n`);

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { EVIDENCE, buildCatalog } from "../controls/catalog";
 import { CONTROL_DEFINITIONS } from "../controls/definitions";
-import { REPO_ROOT } from "./harness/stackFile";
+import { REPO_ROOT } from "../scripts/engine/stackFile";
 
 const CONTROL_ID = /^(ISO|NET|EDGE|AUTH|SEC|ADM|RUN|CLU|DATA|APP)-\d\d$/;
 const TEST_TITLE = /\b(?:it|test)\(\s*(["'`])((?:\\.|(?!\1).)*)\1/g;

@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { policyObjects } from "../components/admission/proof";
-import { REPO_ROOT } from "./harness/stackFile";
+import { REPO_ROOT } from "../scripts/engine/stackFile";
 
 const PROBE = path.join(REPO_ROOT, "test", "fixtures", "charts", "probe");
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { ConfigError } from "../config/errors";
 import { parseStackConfig } from "../config/load";
-import { ProgramFailed, runProgram } from "./harness/run";
+import { ProgramFailed, runProgram } from "../scripts/engine/run";
 
 const label = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}[a-z0-9]$/);
 const hostname = fc.tuple(label, label, fc.constantFrom("com", "ai", "io", "net")).map((parts) => parts.join("."));

@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { REPO_ROOT } from "./harness/stackFile";
+import { REPO_ROOT } from "../scripts/engine/stackFile";
 
 function plan(...args: string[]) {
   const result = spawnSync(

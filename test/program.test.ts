@@ -1,5 +1,5 @@
 import { ConfigError } from "../config/errors";
-import { ProgramFailed, runProgram } from "./harness/run";
+import { ProgramFailed, runProgram } from "../scripts/engine/run";
 
 describe("the program under the mock engine", () => {
   it("builds the prod stack and exports the tenant ids", async () => {
@@ -65,7 +65,9 @@ describe("stack roles", () => {
     expect(provider.inputs.kubeconfig).toBe("[secret]");
     const statefulSet = run.findResource("kubernetes:apps/v1:StatefulSet", "tenant-hooli-agent");
     expect(statefulSet.options.provider).toBe(provider.urn);
-    expect(statefulSet.inputs.spec.volumeClaimTemplates[0].spec.storageClassName).toBe("gp3-encrypted");
+    const workspace = run.findResource("kubernetes:core/v1:PersistentVolumeClaim", "tenant-hooli-workspace");
+    expect(workspace.options.provider).toBe(provider.urn);
+    expect(workspace.inputs.spec.storageClassName).toBe("gp3-encrypted");
   });
 
   it("a tenants shard grants Vault access on the platform's Kubernetes auth mount", async () => {

@@ -1,5 +1,5 @@
 import { CONFIG_KEYS } from "../config/schema";
-import { readProjectFile, readStackConfig } from "./harness/stackFile";
+import { readProjectFile, readStackConfig } from "../scripts/engine/stackFile";
 
 type Declaration = { type?: string; description?: string; secret?: boolean; default?: unknown };
 

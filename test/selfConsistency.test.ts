@@ -7,9 +7,9 @@ import { ChartRelease, chartDir, policyInManifests, proveReleases, releasesOf, r
 import { PodVerdict, admissionChain, proveAdmission } from "../components/admission/proof";
 import { ISTIO_CHART_REPO, ISTIO_VERSION } from "../components/mesh/defaults";
 import { mergeValues } from "../components/shared/values";
-import { REPO_ROOT } from "./harness/stackFile";
+import { REPO_ROOT } from "../scripts/engine/stackFile";
 import { renderManifests } from "../scripts/plan/manifests";
-import { ProgramRun, runProgram } from "./harness/run";
+import { ProgramRun, runProgram } from "../scripts/engine/run";
 
 interface Violation {
   constraint?: { metadata?: { name?: string } };

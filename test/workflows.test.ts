@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { RUNNER_WORKFLOWS, runnerLabel } from "../components/cluster/runner";
-import { REPO_ROOT } from "./harness/stackFile";
+import { REPO_ROOT } from "../scripts/engine/stackFile";
 
 type Step = { name?: string; id?: string; if?: string; uses?: string; run?: string; shell?: string; with?: Record<string, unknown>; env?: Record<string, unknown> };
 type Job = {

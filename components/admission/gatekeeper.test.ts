@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { EXAMPLE_NETWORK } from "../network/testing";
-import { ProgramRun, runProgram } from "../../test/harness/run";
+import { ProgramRun, runProgram } from "../../scripts/engine/run";
 import { GATEKEEPER_IGNORE_LABEL } from "./defaults";
 import { Gatekeeper, GatekeeperArgs, gatekeeperValues } from "./gatekeeper";
 import { gatekeeperAlertRules } from "./monitoring";

@@ -1,5 +1,5 @@
-import { ProgramFailed, ProgramRun, runProgram } from "../../test/harness/run";
-import { readStackConfig } from "../../test/harness/stackFile";
+import { ProgramFailed, ProgramRun, runProgram } from "../../scripts/engine/run";
+import { readStackConfig } from "../../scripts/engine/stackFile";
 
 const KEY = (name: string) => `arn:aws:kms:us-east-1:123456789012:key/cluster-${name}-key-id`;
 

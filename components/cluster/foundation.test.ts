@@ -1,7 +1,7 @@
 import { runPolicyPack } from "../../scripts/plan/policies";
-import { foundationReferenceOutputs } from "../../test/harness/mocks";
-import { ProgramFailed, ProgramRun, runProgram } from "../../test/harness/run";
-import { readStackConfig } from "../../test/harness/stackFile";
+import { foundationReferenceOutputs } from "../../scripts/engine/mocks";
+import { ProgramFailed, ProgramRun, runProgram } from "../../scripts/engine/run";
+import { readStackConfig } from "../../scripts/engine/stackFile";
 
 const STACK = "prod-foundation";
 const foundationSettings = () => JSON.parse(readStackConfig(STACK).values["agent-platform:foundation"]);

@@ -2,9 +2,9 @@
  * The cluster's lifecycle under the mock engine: what a version bump, a change of admins or a
  * bad setting does to the plan of the prod stack.
  */
-import { CapturedResource } from "../../test/harness/capture";
-import { ProgramFailed, ProgramRun, runProgram } from "../../test/harness/run";
-import { readStackConfig } from "../../test/harness/stackFile";
+import { CapturedResource } from "../../scripts/engine/capture";
+import { ProgramFailed, ProgramRun, runProgram } from "../../scripts/engine/run";
+import { readStackConfig } from "../../scripts/engine/stackFile";
 import { ADDON_VERSIONS } from "./addons";
 import { foundationMismatch, vpcMismatch } from "./cluster";
 

@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { REPO_ROOT } from "../../test/harness/stackFile";
+import { REPO_ROOT } from "../../scripts/engine/stackFile";
 import { runscMonitoringFlags, runtimeMonitoringNodeFiles } from "../runtime/gvisor";
 import { guardUnit, nodeIsolationRules, requireGuardDropIn } from "./nodeGuard";
 import { sandboxScript, sandboxUserData } from "./userdata";

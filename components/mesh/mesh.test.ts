@@ -1,5 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
-import { ProgramRun, runProgram } from "../../test/harness/run";
+import { ProgramRun, runProgram } from "../../scripts/engine/run";
 import { EXAMPLE_NETWORK } from "../network/testing";
 import { MeshArgs } from "./args";
 import { Mesh } from "./mesh";

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EXAMPLE_NETWORK } from "../network/testing";
-import { ProgramRun, runProgram } from "../../test/harness/run";
+import { ProgramRun, runProgram } from "../../scripts/engine/run";
 import { Monitoring, MonitoringArgs } from "./monitoring";
 
 const WEBHOOK = "https://hooks.slack.com/services/T000/B000/supersecretpath";

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { runProgram } from "../../test/harness/run";
+import { runProgram } from "../../scripts/engine/run";
 import { clusterNetworkFacts } from "./cluster";
 import { declareNetworkPolicies } from "./declare";
 import { PLATFORM_NAMESPACES, buildKubeSystemPolicies } from "./kubeSystem";

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ProgramRun, runProgram } from "../../test/harness/run";
+import { ProgramRun, runProgram } from "../../scripts/engine/run";
 import { EXAMPLE_NETWORK } from "../network/testing";
 import { AGENT_RULES_NAME, SANDBOX_TAINT_KEY } from "./defaults";
 import { Falco, FalcoArgs, falcoTolerations, falcoValues } from "./falco";

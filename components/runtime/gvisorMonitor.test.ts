@@ -1,4 +1,4 @@
-import { ProgramRun, runProgram } from "../../test/harness/run";
+import { ProgramRun, runProgram } from "../../scripts/engine/run";
 import { sandboxUserData } from "../cluster/userdata";
 import { buildAgentPodSpec } from "../tenant/workload";
 import { MONITOR_IMAGE, MONITOR_SOURCES, SANDBOX_TAINT_KEY } from "./defaults";

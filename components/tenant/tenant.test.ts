@@ -2,9 +2,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { diffPlans, formatDiff } from "../../scripts/plan/diff";
-import { REPO_ROOT } from "../../test/harness/stackFile";
-import { CapturedResource } from "../../test/harness/capture";
-import { ProgramRun, runProgram } from "../../test/harness/run";
+import { REPO_ROOT } from "../../scripts/engine/stackFile";
+import { CapturedResource } from "../../scripts/engine/capture";
+import { ProgramRun, runProgram } from "../../scripts/engine/run";
 
 const TENANTS = ["acme", "globex", "initech"];
 const NP = "kubernetes:networking.k8s.io/v1:NetworkPolicy";

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { buildCatalog } from "../../controls/catalog";
 import { vaultEvidence } from "../../controls/evidence/vault";
-import { REPO_ROOT } from "../../test/harness/stackFile";
+import { REPO_ROOT } from "../../scripts/engine/stackFile";
 
 /*
  * The catalog test checks evidence once controls/catalog.ts lists vaultEvidence; until then these

@@ -1,7 +1,7 @@
 import * as fc from "fast-check";
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "../../test/harness/stackFile";
+import { REPO_ROOT } from "../../scripts/engine/stackFile";
 import { buildAgentAccess } from "./configuration";
 import { agentPolicy, deployerPolicy, platformApiPolicy, snapshotPolicy } from "./policies";
 import { parseHcl, policyPaths, renderTemplate, vaultPathMatches } from "./testing";

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as vault from "@pulumi/vault";
 import { EXAMPLE_NETWORK } from "../network/testing";
-import { ProgramRun, runProgram } from "../../test/harness/run";
+import { ProgramRun, runProgram } from "../../scripts/engine/run";
 import { VaultCluster, VaultClusterArgs } from "./cluster";
 import { VaultConfiguration, grantAgent } from "./configuration";
 import { VaultSecretsOperator } from "./operator";

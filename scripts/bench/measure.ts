@@ -4,7 +4,7 @@
  * Prints one JSON line: {mode, tenants, resources, seconds, peakRssMiB}.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { runProgram } from "../../test/harness/run";
+import { runProgram } from "../engine/run";
 
 class Bare extends pulumi.CustomResource {
   constructor(name: string, props: pulumi.Inputs) {

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import type { CapturedResource } from "../../test/harness/capture";
+import type { CapturedResource } from "../engine/capture";
 
 /** Kubernetes objects the program declares itself (not Helm releases, not providers). */
 export function kubernetesObjects(resources: CapturedResource[]): CapturedResource[] {

@@ -24,7 +24,7 @@ function cell(text: string): string {
 /**
  * Runs every policy of policy-pack/ over the plan's resources, in-process (no Pulumi engine), and
  * says what failed. A mandatory violation is what `pulumi preview` with the pack would refuse.
- * `resources` are the plan's captured resources: CapturedResource (test/harness/capture.ts) fits.
+ * `resources` are the plan's captured resources: CapturedResource (scripts/engine/capture.ts) fits.
  */
 export function runPolicyPack(resources: DeclaredResource[], config: PackConfig = {}): PolicyPackResult {
   const { violations } = runPolicies(ALL_POLICIES, resources, config);

@@ -5,7 +5,7 @@
  */
 import type { FoundationConfig, StackConfig } from "../../config/schema";
 import type { Control } from "../../controls/types";
-import type { CapturedResource } from "../../test/harness/capture";
+import type { CapturedResource } from "../engine/capture";
 import { controlCoverage } from "./coverage";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";

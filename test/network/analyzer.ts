@@ -9,7 +9,7 @@
  */
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { REPO_ROOT } from "../harness/stackFile";
+import { REPO_ROOT } from "../../scripts/engine/stackFile";
 
 export const ANALYZER = path.join(REPO_ROOT, ".tools", "bin", "netpol-analyzer");
 

@@ -1,7 +1,7 @@
 import { execFileSync } from "child_process";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
-import { REPO_ROOT } from "../../../test/harness/stackFile";
+import { REPO_ROOT } from "../../../scripts/engine/stackFile";
 import { PART_OF_POSTRENDER } from "../values";
 
 /** Runs the post-renderer as Helm does: rendered manifests on stdin, what it prints is applied. */

@@ -38,7 +38,7 @@ const REGION_ZONES: Record<string, { prefix: string; count: number }> = {
 function availabilityZones(region: string, overrides: MockOverrides): { names: string[]; zoneIds: string[] } {
   if (overrides.availabilityZones) return overrides.availabilityZones;
   const known = REGION_ZONES[region];
-  if (!known) throw new Error(`The mock engine knows no Availability Zones of ${region}: add it to REGION_ZONES in test/harness/mocks.ts.`);
+  if (!known) throw new Error(`The mock engine knows no Availability Zones of ${region}: add it to REGION_ZONES in scripts/engine/mocks.ts.`);
   const suffixes = "abcdef".slice(0, known.count).split("");
   return { names: suffixes.map((s) => `${region}${s}`), zoneIds: suffixes.map((_, i) => `${known.prefix}-az${i + 1}`) };
 }
@@ -200,7 +200,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
       this.unanswered.push(
         new Error(
           `The program called ${args.token}, which the mock engine does not answer. ` +
-            `Add a deterministic answer for it to test/harness/mocks.ts.`,
+            `Add a deterministic answer for it to scripts/engine/mocks.ts.`,
         ),
       );
       return {};

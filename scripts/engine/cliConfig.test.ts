@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { CliConfigError, REPO_ROOT, readStackConfig } from "./harness/stackFile";
+import { CliConfigError, REPO_ROOT, readStackConfig } from "./stackFile";
 
 function project(root: string, config: Record<string, unknown>, stack: Record<string, unknown>): void {
   fs.writeFileSync(path.join(root, "Pulumi.yaml"), stringify({ name: "agent-platform", runtime: "nodejs", config }));

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ProgramFailed, runProgram } from "./harness/run";
+import { ProgramFailed, runProgram } from "./run";
 
 class Box extends pulumi.ComponentResource {
   constructor(name: string, opts?: pulumi.ComponentResourceOptions) {

@@ -1,0 +1,48 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as vault from "@pulumi/vault";
+import type { VaultAgentAccess } from "../components/vault/configuration";
+import { vaultProviderArgs } from "../components/vault/provider";
+import type { StackConfig } from "../config/schema";
+
+/*
+ * What the platform and the tenants share, whether the tenants are declared beside the platform
+ * or in a shard behind a StackReference. Both import from here; neither imports the other.
+ */
+
+/** What every tenant needs from the platform, whether in this stack or behind a StackReference. */
+export interface TenantContext {
+  provider: k8s.Provider;
+  istiodAddress: pulumi.Input<string>;
+  runtimeClassName: string;
+  storageClassName?: string;
+  platformApiHost: string;
+  vault?: VaultAgentAccess;
+  dependsOn: pulumi.Resource[];
+}
+
+/** istiod's Service is the Istio chart's; its address is read back from the cluster. */
+export function istiodClusterIp(provider: k8s.Provider, dependsOn: pulumi.Resource[] = []): pulumi.Output<string> {
+  return k8s.core.v1.Service.get("istiod", "istio-system/istiod", { provider, dependsOn }).spec.clusterIP;
+}
+
+/**
+ * The `kubernetes` Service's ClusterIP: pods call the API server there, and the VPC CNI's eBPF
+ * program, attached before kube-proxy's DNAT, matches egress against this address.
+ */
+export function kubernetesClusterIp(provider: k8s.Provider, dependsOn: pulumi.Resource[] = []): pulumi.Output<string> {
+  return k8s.core.v1.Service.get("kubernetes", "default/kubernetes", { provider, dependsOn }).spec.clusterIP;
+}
+
+/** The Vault provider for the configuration phase; it reads its token from the environment. */
+export function vaultProvider(config: StackConfig): vault.Provider {
+  return new vault.Provider(
+    "vault",
+    vaultProviderArgs({
+      address: config.vault.address!,
+      caCertFile: config.vault.caCertFile,
+      tlsServerName: config.vault.tlsServerName,
+      jwt: config.vault.jwtRole ? { role: config.vault.jwtRole } : undefined,
+    }),
+  );
+}
