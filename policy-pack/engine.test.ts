@@ -1,8 +1,9 @@
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { runProgram } from "../scripts/engine/run";
+import { policyResources } from "../scripts/plan/policies";
 import { agentManifest, helmRelease, namespace, resource } from "./fixtures";
 import { ALL_POLICIES } from "./policies";
-import { DeclaredResource, Violation, runPolicies } from "./testing";
+import { DeclaredResource, POLICY_PACK, Violation, runPolicies } from "./testing";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 // The analyzer the Pulumi CLI talks to when it runs the pack: the same functions, fed protobuf requests.
@@ -30,8 +31,9 @@ function call(rpc: (call: unknown, callback: (err: unknown, resp: any) => void) 
       if (err) return reject(err);
       resolve(
         resp.getDiagnosticsList().map((d: any) => {
-          // The analyzer prefixes each message with the policy's description.
-          const message: string = d.getMessage().slice(DESCRIPTIONS.get(d.getPolicyname())!.length + 1);
+          // The analyzer prefixes each violation with the policy's description; not its "can't run" advisories.
+          const text: string = d.getMessage();
+          const message = text.startsWith("can't run policy ") ? text : text.slice(DESCRIPTIONS.get(d.getPolicyname())!.length + 1);
           return { policy: d.getPolicyname(), enforcementLevel: LEVELS[d.getEnforcementlevel()], ...(d.getUrn() ? { urn: d.getUrn() } : {}), message };
         }),
       );
@@ -41,8 +43,8 @@ function call(rpc: (call: unknown, callback: (err: unknown, resp: any) => void) 
 
 /** What the real analyzer reports for these resources: one Analyze per resource, one AnalyzeStack. */
 async function analyze(resources: DeclaredResource[]): Promise<Violation[]> {
-  const analyzeOne = server.makeAnalyzeRpcFun("agent-platform", "0.1.0", "advisory", ALL_POLICIES);
-  const analyzeStack = server.makeAnalyzeStackRpcFun("agent-platform", "0.1.0", "advisory", ALL_POLICIES);
+  const analyzeOne = server.makeAnalyzeRpcFun(POLICY_PACK.name, POLICY_PACK.version, "advisory", ALL_POLICIES);
+  const analyzeStack = server.makeAnalyzeStackRpcFun(POLICY_PACK.name, POLICY_PACK.version, "advisory", ALL_POLICIES);
   const perResource: Violation[] = [];
   for (const r of resources) {
     // The engine attaches the analysed resource's URN to each of its diagnostics.
@@ -75,5 +77,13 @@ describe("in-process runner against the Pulumi analyzer", () => {
       expect(sorted(inProcess)).toEqual(sorted(await analyze(resources)));
     }
     expect(runPolicies(ALL_POLICIES, samples).violations.length).toBeGreaterThan(10);
+  });
+
+  it("decides and defers exactly as the analyzer does on a first preview, where computed values are unknown", async () => {
+    // As the engine sends them: the wire's unknown where the capture reads [unknown].
+    const resources = policyResources(await runProgram({ stack: "prod", preview: true }));
+    const inProcess = runPolicies(ALL_POLICIES, resources);
+    expect(inProcess.undecided.length).toBeGreaterThan(0);
+    expect(sorted(inProcess.violations)).toEqual(sorted(await analyze(resources)));
   });
 });

@@ -8,6 +8,7 @@ import {
   ResourceValidationPolicy,
   StackValidationArgs,
   StackValidationPolicy,
+  UnknownValueError,
   unknownCheckingProxy,
 } from "@pulumi/policy";
 
@@ -49,8 +50,15 @@ export interface Violation {
   message: string;
 }
 
+/** The pack as the CLI names it in its diagnostics: PolicyPack's name (index.ts), package.json's version. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const POLICY_PACK = { name: "agent-platform", version: require("./package.json").version as string };
+
 export interface PolicyRun {
+  /** Violations, and (advisory) each validation that could not decide because its input is unknown in a preview. */
   violations: Violation[];
+  /** The validations that met an unknown value (a first preview): which policy, on which resource. */
+  undecided: { policy: string; urn?: string; reason: string }[];
   notApplicable: { policy: string; reason?: string }[];
   /** How many validations of each policy ran to the end (were applicable), violations or not. */
   applied: Record<string, number>;
@@ -120,6 +128,7 @@ export function runPolicies(
 ): PolicyRun {
   const violations: Violation[] = [];
   const skipped: PolicyRun["notApplicable"] = [];
+  const undecided: PolicyRun["undecided"] = [];
   const applied: Record<string, number> = {};
   const stackTags = new Map<string, string>();
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
@@ -135,11 +144,20 @@ export function runPolicies(
     const report = (message: string, urn?: string) =>
       violations.push({ policy: policy.name, enforcementLevel: level as Violation["enforcementLevel"], message, ...(urn ? { urn } : {}) });
     applied[policy.name] = 0;
-    const attempt = (run: () => unknown) => {
+    const attempt = (run: () => unknown, urn?: string) => {
       try {
         settle(run(), policy.name);
         applied[policy.name] += 1;
       } catch (error) {
+        if ((error as object) instanceof UnknownValueError) {
+          const reason = (error as Error).message;
+          // As the analyzer does: what the validation reported before stays, and it advises that it
+          // could not finish. A preview with unknowns never fails on what it cannot see.
+          undecided.push({ policy: policy.name, ...(urn ? { urn } : {}), reason });
+          const message = `can't run policy '${policy.name}' from policy pack '${POLICY_PACK.name}@v${POLICY_PACK.version}' during preview: ${reason}`;
+          violations.push({ policy: policy.name, enforcementLevel: "advisory", ...(urn ? { urn } : {}), message });
+          return;
+        }
         if (!(error instanceof NotApplicable)) throw error;
         skipped.push({ policy: policy.name, reason: error.reason });
       }
@@ -192,8 +210,8 @@ export function runPolicies(
         notApplicable,
       };
       // The engine reports a resource-level violation against the resource being validated.
-      for (const validation of validations) attempt(() => validation(args, (message, urn) => report(message, urn ?? resource.urn)));
+      for (const validation of validations) attempt(() => validation(args, (message, urn) => report(message, urn ?? resource.urn)), resource.urn);
     }
   }
-  return { violations, notApplicable: skipped, applied };
+  return { violations, undecided, notApplicable: skipped, applied };
 }

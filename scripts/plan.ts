@@ -7,6 +7,7 @@
  *   npm run plan -- --diff OLD_OUT_DIR    # also what each resource will undergo since an older plan (may be out/<stack>)
  *   npm run plan -- --out DIR --config-dir DIR   # write elsewhere; read stack files elsewhere
  *   npm run plan -- --policy-config FILE  # policy pack configuration (JSON), as for pulumi preview
+ *   npm run plan -- --preview             # as a first `pulumi preview` sees it, into out/<stack>-preview/
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -42,16 +43,19 @@ async function main(): Promise<number> {
       "policy-config": { type: "string" },
       // Where Pulumi.<stack>.yaml lives, like Pulumi.yaml's stackConfigDir.
       "config-dir": { type: "string", default: REPO_ROOT },
+      // Every provider-computed output unknown, as in the first preview from an empty account.
+      preview: { type: "boolean", default: false },
     },
   });
+  const preview = values.preview === true;
   const stack = values.stack!;
   const started = Date.now();
-  step(`Planning stack ${stack} offline (Pulumi.${stack}.yaml, mock engine, no cloud credentials)`);
+  step(`Planning stack ${stack} offline (Pulumi.${stack}.yaml, mock engine, no cloud credentials)${preview ? " as a first preview" : ""}`);
 
   const stackFile = path.join(values["config-dir"]!, `Pulumi.${stack}.yaml`);
   let run;
   try {
-    run = await runProgram({ stack, stackFile });
+    run = await runProgram({ stack, stackFile, preview });
   } catch (error) {
     const cause = error instanceof ProgramFailed ? error.cause : error;
     if (cause instanceof ConfigError || cause instanceof CliConfigError) {
@@ -76,7 +80,8 @@ async function main(): Promise<number> {
   const policyConfig = values["policy-config"] ? JSON.parse(fs.readFileSync(values["policy-config"], "utf8")) : {};
   const policies = runPolicyPack(policyResources(run), policyConfig);
   const policyReport = policies.report;
-  step(`Policy pack: ${policies.violations.length} violation(s), ${policies.mandatoryFailures} mandatory`);
+  const undecided = policies.undecided > 0 ? `, ${policies.undecided} undecided on unknown values` : "";
+  step(`Policy pack: ${policies.violations.length - policies.undecided} violation(s), ${policies.mandatoryFailures} mandatory${undecided}`);
   // The older plan is read before anything is written: --diff may name the output directory itself.
   let diffText: string | undefined;
   if (values.diff) {
@@ -96,11 +101,12 @@ async function main(): Promise<number> {
     manifestFiles: [...manifests.keys()],
     catalog,
     policyReport,
+    preview,
     ...(diffText !== undefined ? { diff: { against: values.diff!, lines: diffText.split("\n") } } : {}),
   });
 
   // Write beside the target and swap in at the end, so a failure never leaves a half-made plan.
-  const outDir = path.join(values.out!, stack);
+  const outDir = path.join(values.out!, preview ? `${stack}-preview` : stack);
   const staging = `${outDir}.partial`;
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(path.join(staging, "manifests"), { recursive: true });

@@ -40,6 +40,24 @@ describe("npm run plan", () => {
     expect(result.stdout).toContain("• Policy pack: 0 violation(s), 0 mandatory");
   });
 
+  it("--preview plans prod as a first pulumi preview sees it, and passes the pack with what it cannot decide listed", () => {
+    const out = path.join(work, "out-preview");
+    const result = plan("--stack", "prod", "--out", out, "--preview");
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("• Planning stack prod offline (Pulumi.prod.yaml, mock engine, no cloud credentials) as a first preview");
+    expect(result.stdout).toMatch(/• Policy pack: 0 violation\(s\), 0 mandatory, \d+ undecided on unknown values/);
+    // Beside the update's plan, never over it.
+    expect(fs.existsSync(path.join(out, "prod"))).toBe(false);
+    const summary = fs.readFileSync(path.join(out, "prod-preview", "summary.md"), "utf8");
+    expect(summary.split("\n")[0]).toBe("# Offline first preview of stack `prod`");
+    expect(summary).toContain("| vault-ha-tls-kms | 1 | vault-release: string value at .values.server.ha.raft.config can't be known during preview |");
+    expect(summary.split("\n").length).toBeLessThan(200);
+    const resources = JSON.parse(fs.readFileSync(path.join(out, "prod-preview", "resources.json"), "utf8"));
+    const alias = resources.find((r: { type: string; name: string }) => r.type === "aws:kms/alias:Alias" && r.name === "cluster-secrets");
+    expect(alias.inputs.targetKeyId).toBe("[unknown]");
+  });
+
   it("writes a summary a reviewer reads: under 200 lines, config at a glance, each exemption once", () => {
     const out = path.join(work, "out-summary");
     expect(plan("--stack", "prod", "--out", out).status).toBe(0);

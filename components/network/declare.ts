@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { withInputs } from "../shared/inputs";
 import type { ClusterNetwork, NetworkPolicyManifest } from "./policy";
 
 /**
@@ -11,9 +12,9 @@ export type ClusterNetworkInput = ClusterNetwork<pulumi.Input<string>> & { depen
 
 /**
  * Declares the policies `build` returns, named `<prefix>-<policy name>`. The builders stay pure
- * functions of plain strings: only the API server's address is a Pulumi input, and it changes the
- * content of rules, never which policies exist or their names, so those come from a first call
- * with a stand-in address.
+ * functions of plain strings: only the API server's address is a Pulumi input, and only the rules
+ * that name it wait for it, so a first preview (where the address is unknown) still shows every
+ * other rule to the policy pack.
  */
 export function declareNetworkPolicies(
   prefix: string,
@@ -22,17 +23,9 @@ export function declareNetworkPolicies(
   opts: pulumi.CustomResourceOptions,
 ): k8s.networking.v1.NetworkPolicy[] {
   const facts = { nodeCidrs: network.nodeCidrs, vpcResolver: network.vpcResolver };
-  const shapes = build({ ...facts, apiServerAddress: "0.0.0.0" });
-  const resolved = pulumi.output(network.apiServerAddress).apply((address) => build({ ...facts, apiServerAddress: address }));
+  const policies = withInputs({ apiServerAddress: network.apiServerAddress }, ({ apiServerAddress }) => build({ ...facts, apiServerAddress })) as NetworkPolicyManifest[];
   const after = { ...opts, dependsOn: [...toArray(opts.dependsOn), ...(network.dependsOn ?? [])] };
-  return shapes.map(
-    (shape, i) =>
-      new k8s.networking.v1.NetworkPolicy(
-        `${prefix}-${shape.metadata.name}`,
-        { apiVersion: shape.apiVersion, kind: shape.kind, metadata: shape.metadata, spec: resolved.apply((policies) => policies[i].spec) },
-        after,
-      ),
-  );
+  return policies.map((policy) => new k8s.networking.v1.NetworkPolicy(`${prefix}-${policy.metadata.name}`, policy, after));
 }
 
 const toArray = (deps: pulumi.CustomResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] =>

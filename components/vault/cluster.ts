@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterNetworkInput, declareNetworkPolicies } from "../network/declare";
+import { withInputs } from "../shared/inputs";
 import { PART_OF_POSTRENDER } from "../shared/values";
 import { standardLabels } from "../shared/labels";
 import { platformNamespace } from "../shared/namespace";
@@ -97,20 +98,19 @@ export class VaultCluster extends pulumi.ComponentResource {
     const awsArgs = args.aws;
     const releaseDeps: pulumi.Resource[] = [namespace, serverCert, ...policies];
     if (awsArgs) releaseDeps.push(this.declareUnsealIdentity(name, awsArgs));
-    const seal: pulumi.Output<KmsSeal | undefined> = awsArgs
-      ? pulumi.output(awsArgs.unsealKeyArn).apply((keyArn) => ({ region: awsArgs.region, keyArn }))
-      : pulumi.output(undefined);
-
-    const values = seal.apply((s) =>
+    // Only the seal stanza names the key, so only it waits for the key's ARN (unknown in a first preview).
+    const serverValues = (seal: KmsSeal | undefined) =>
       buildServerValues({
-        seal: s,
+        seal,
         storageClassName: args.storageClassName ?? DEFAULT_STORAGE_CLASS,
         dataStorageSize: args.dataStorageSize,
         auditStorageSize: args.auditStorageSize,
         resources: args.resources,
         values: args.values,
-      }),
-    );
+      });
+    const values = awsArgs
+      ? withInputs({ keyArn: awsArgs.unsealKeyArn }, ({ keyArn }) => serverValues({ region: awsArgs.region, keyArn }))
+      : serverValues(undefined);
     const release = new k8s.helm.v3.Release(
       `${name}-release`,
       {
@@ -259,8 +259,8 @@ export class VaultCluster extends pulumi.ComponentResource {
       `${name}-snapshot`,
       {
         metadata: { name: SNAPSHOT.cronJob, namespace: VAULT_NAMESPACE, labels },
-        spec: pulumi.all([bucket.bucket, keyArn]).apply(([bucketName, key]) =>
-          buildSnapshotCronJobSpec({ bucket: bucketName, keyArn: key, region: args.region, schedule: args.snapshotSchedule }),
+        spec: withInputs({ bucket: bucket.bucket, keyArn }, (known) =>
+          buildSnapshotCronJobSpec({ ...known, region: args.region, schedule: args.snapshotSchedule }),
         ),
       },
       { ...parent, dependsOn: [serviceAccount, identity] },

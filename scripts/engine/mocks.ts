@@ -20,6 +20,32 @@ interface MockContext {
   region: string;
   stack: string;
   overrides: MockOverrides;
+  preview: boolean;
+}
+
+/** The SDK's wire sentinel for a value the engine does not know yet (runtime/rpc.ts `unknownValue`). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/**
+ * Names the providers pick when the program gives none: the AWS bridge and the Kubernetes provider
+ * autoname in Check, before a preview, so a first preview knows them.
+ */
+const NAMED_AT_CHECK = new Set(["name", "bucket"]);
+
+/**
+ * What a first preview knows of a resource's outputs: what its inputs said. A computed value the
+ * inputs did not give (an ARN, a ClusterIP, a generated password) is unknown until the resource
+ * exists; inside an object only the computed leaves are, as the providers' plans report them.
+ */
+export function knownAtPreview(computed: unknown, input: unknown): unknown {
+  if (isPlainObject(computed) && isPlainObject(input)) {
+    return Object.fromEntries(Object.entries(computed).map(([key, value]) => [key, knownAtPreview(value, input[key])]));
+  }
+  return JSON.stringify(computed) === JSON.stringify(input) ? computed : UNKNOWN;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 type InvokeHandler = (inputs: Record<string, any>, context: MockContext) => Record<string, unknown>;
@@ -184,13 +210,22 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
 
   private readonly context: MockContext;
 
-  constructor(region: string, stack = "prod", overrides: MockOverrides = {}) {
-    this.context = { region, stack, overrides };
+  /** `preview`: answer as a first `pulumi preview` would, before anything exists. @default false */
+  constructor(region: string, stack = "prod", overrides: MockOverrides = {}, preview = false) {
+    this.context = { region, stack, overrides, preview };
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
-    const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, this.context) };
-    return { id: args.custom === false ? undefined : `${args.name}-id`, state };
+    const computed = computedOutputs(args.type, args.name, args.inputs, this.context);
+    // A StackReference reads a stack that exists; it is read in a preview too.
+    if (!this.context.preview || args.type === "pulumi:pulumi:StackReference") {
+      return { id: args.custom === false ? undefined : `${args.name}-id`, state: { ...args.inputs, ...computed } };
+    }
+    const unknownUntilCreated = Object.fromEntries(
+      Object.entries(computed).map(([key, value]) => [key, NAMED_AT_CHECK.has(key) ? value : knownAtPreview(value, args.inputs[key])]),
+    );
+    // An empty ID is the SDK's unknown ID.
+    return { id: undefined, state: { ...args.inputs, ...unknownUntilCreated } };
   }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, any> {

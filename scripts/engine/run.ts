@@ -27,7 +27,11 @@ export interface RunOptions {
   configOnly?: boolean;
   /** The program to run. @default the export of index.ts */
   program?: Program;
-  /** Ask the program for a preview rather than an update. @default false */
+  /**
+   * Run as a first `pulumi preview` runs the program: dry run, and every provider-computed output
+   * (IDs, ARNs, endpoints, ClusterIPs, generated passwords) unknown; inputs that depend on one are
+   * captured as `[unknown]`. @default false
+   */
   preview?: boolean;
   /** Answers of the mock cloud that differ from the defaults (zones, foundation outputs). @default {} */
   mocks?: MockOverrides;
@@ -144,7 +148,7 @@ async function runExclusive(options: RunOptions): Promise<ProgramRun> {
   const mocks = new PlatformMocks(region, config.stack, {
     ...options.mocks,
     foundationOutputs: { vpcCidr: vpcCidr ?? DEFAULTS.cluster.vpcCidr, ...options.mocks?.foundationOutputs },
-  });
+  }, options.preview ?? false);
   const monitor = new CapturingMonitor(mocks);
   settings.setMockOptions(monitor, config.project, config.stack, options.preview ?? false);
   const store = state.getStore();

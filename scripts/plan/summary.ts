@@ -117,15 +117,19 @@ export interface SummaryInput {
   policyReport: string[];
   /** The labelled diff against an older plan, when one was asked for. */
   diff?: { against: string; lines: string[] };
+  /** Planned as a first `pulumi preview` (computed outputs unknown) rather than as an update. @default false */
+  preview?: boolean;
 }
 
 export function renderSummary(input: SummaryInput): string {
   const custom = input.resources.filter((r) => r.custom).length;
   return [
-    `# Offline plan of stack \`${input.stack}\``,
+    `# Offline ${input.preview ? "first preview" : "plan"} of stack \`${input.stack}\``,
     "",
+
     `${input.resources.length} resources declared (${custom} custom, ${input.resources.length - custom} components), ` +
-      `Kubernetes objects in ${input.manifestFiles.length} manifest file(s).`,
+      `Kubernetes objects in ${input.manifestFiles.length} manifest file(s).` +
+      (input.preview ? " As a first `pulumi preview` from an empty account sees them: every value the cloud computes (IDs, ARNs, addresses, generated passwords) is `[unknown]`, and so is every input made from one." : ""),
     ...(input.diff ? ["", `## Changes since \`${input.diff.against}\``, "", ...input.diff.lines] : []),
     ...(input.config ? ["", "## Configuration", "", ...configuration(input.config)] : []),
     "",
