@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { KUBERNETES_REPLACEMENTS, PROVIDER_REPLACEMENTS, forcesReplacement, replacementRuleFor } from "./replacements";
+import { KUBERNETES_REPLACEMENTS, PROVIDER_REPLACEMENTS, forcesReplacement, replacementRuleFor } from ".";
 
 const statefulSet = {
   apiVersion: "apps/v1",
@@ -264,7 +264,7 @@ describe("coverage", () => {
     for (const [type, rule] of Object.entries(PROVIDER_REPLACEMENTS)) {
       const match = /^(aws|vault|random):([^:]+):[A-Za-z]+$/.exec(type);
       if (!match) continue;
-      const file = path.join(__dirname, "../../node_modules/@pulumi", match[1], `${match[2].replace(/^index\//, "")}.d.ts`);
+      const file = path.join(__dirname, "../../../node_modules/@pulumi", match[1], `${match[2].replace(/^index\//, "")}.d.ts`);
       const args = /export interface [A-Za-z]+Args \{([\s\S]*?)\n\}/.exec(fs.readFileSync(file, "utf8"))?.[1] ?? "";
       const inputs = new Set([...args.matchAll(/^ {4}([a-zA-Z0-9]+)\??:/gm)].map((m) => m[1]));
       const conditional = (rule.conditional ?? []).flatMap((c) => c.path.split("|"));
