@@ -1,7 +1,7 @@
 /**
  * What a reviewer needs from two plans: each resource created, updated, replaced or deleted, as
  * the real engine would do it. A change is a replacement when one of the changed inputs is one the
- * provider marks force-new (./replacements.ts, with its upstream sources); replacements and
+ * provider marks force-new (./replacements/, with its upstream sources); replacements and
  * deletions of stateful resources (volumes, namespaces, keys, buckets, the cluster, Vault) come
  * first, in bold.
  */
