@@ -1,5 +1,5 @@
 import { CONTROL_DEFINITIONS } from "../controls/definitions";
-import { runPolicyPack } from "../scripts/plan/policies";
+import { policyResources, runPolicyPack } from "../scripts/plan/policies";
 import { ProgramRun, runProgram } from "../scripts/engine/run";
 import { agentManifest, resource } from "./fixtures";
 import { ALL_POLICIES } from "./policies";
@@ -82,12 +82,15 @@ describe("agent-platform policy pack", () => {
     });
   });
 
-  it("passes a tenant shard once told which StorageClass the platform stack declares, and refuses unknown classes until then", async () => {
+  it("passes a tenant shard, which reads its platform stack, trusting only the StorageClasses it is told that stack declares", async () => {
     const shard = await runProgram({ stack: "prod", config: { stackRole: "tenants", platformStack: "acme/agent-platform/prod" } });
-    const unknown = runPolicies(ALL_POLICIES, shard.resources).violations;
-    expect(unknown.map((v) => v.policy)).toEqual(Array(3).fill("tenant-volumes-encrypted"));
-    const told = runPolicies(ALL_POLICIES, shard.resources, { "tenant-volumes-encrypted": { externalEncryptedStorageClasses: ["gp3-encrypted"] } });
-    expect(told.violations).toEqual([]);
+    // As the engine hands them to the pack: the declared resources and the StackReference read.
+    const asEngineSends = policyResources(shard);
+    expect(runPolicies(ALL_POLICIES, asEngineSends).violations).toEqual([]);
+    const untold = runPolicies(ALL_POLICIES, asEngineSends, { "tenant-volumes-encrypted": { externalEncryptedStorageClasses: [] } }).violations;
+    expect(untold.map((v) => v.policy)).toEqual(Array(3).fill("tenant-volumes-encrypted"));
+    // Without a StackReference nothing vouches for a class declared elsewhere.
+    expect(runPolicies(ALL_POLICIES, shard.resources).violations.map((v) => v.policy)).toEqual(Array(3).fill("tenant-volumes-encrypted"));
   });
 
   it("SEC-04 checks the program's own Vault policies when Vault is configured, and they pass", async () => {
