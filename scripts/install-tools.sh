@@ -85,72 +85,51 @@ install_shellcheck() {
   log "installed: $("$TOOLS_BIN/shellcheck" --version | sed -n 's/^version: //p')"
 }
 
-# --- seccheck-driver (gVisor's trace-session code, playing sandboxes for the monitor tests) ----
-# Built from components/runtime/monitor/seccheck-driver, whose go.mod pins the gVisor module; a
-# stamp of its sources decides whether to rebuild.
+# --- Go tools built from a module of this repository ----------------------------------------
+# Each module's go.mod pins what it builds against; a stamp of its go.mod, go.sum and Go sources
+# decides whether to rebuild. build_module NAME DIR WHAT-IT-BUILDS-AGAINST -- go build ARGS...
+build_module() {
+  local name="$1" src="$2" against="$3"
+  shift 4
+  local bin="$TOOLS_BIN/$name" stamp="$TOOLS_BIN/.$name.sha256" want
+  src="$(cd "$src" && pwd)"
+  want="$(cat "$src/go.mod" "$src/go.sum" "$src"/*.go | sha256sum | cut -d' ' -f1)"
+  if [[ -x "$bin" ]] && [[ -f "$stamp" ]] && [[ "$(cat "$stamp")" == "$want" ]]; then
+    log "$name already built from the current sources, skipping"
+    return
+  fi
+  require_go "$name"
+  log "building $name against $against"
+  (cd "$src" && go build -o "$bin" "$@")
+  echo "$want" > "$stamp"
+  log "installed: $bin"
+}
+
+REPO_DIR="$(dirname "$TOOLS_BIN")/.."
+
+# seccheck-driver: gVisor's trace-session code, playing sandboxes for the monitor tests.
 install_seccheck_driver() {
-  local src bin stamp want
-  src="$(dirname "$TOOLS_BIN")/../components/runtime/monitor/seccheck-driver"
-  src="$(cd "$src" && pwd)"
-  bin="$TOOLS_BIN/seccheck-driver"
-  stamp="$TOOLS_BIN/.seccheck-driver.sha256"
-  want="$(cat "$src/go.mod" "$src/go.sum" "$src"/*.go | sha256sum | cut -d' ' -f1)"
-  if [[ -x "$bin" ]] && [[ -f "$stamp" ]] && [[ "$(cat "$stamp")" == "$want" ]]; then
-    log "seccheck-driver already built from the current sources, skipping"
-    return
-  fi
-  require_go seccheck-driver
-  log "building seccheck-driver against gVisor $(sed -n 's/^require gvisor.dev\/gvisor //p; s/^\tgvisor.dev\/gvisor //p' "$src/go.mod" | head -n1) (a cold Go module cache takes a few minutes)"
-  (cd "$src" && go build -o "$bin" .)
-  echo "$want" > "$stamp"
-  log "installed: $bin"
+  local src="$REPO_DIR/components/runtime/monitor/seccheck-driver"
+  build_module seccheck-driver "$src" "gVisor $(sed -n 's/^require gvisor.dev\/gvisor //p; s/^\tgvisor.dev\/gvisor //p' "$src/go.mod" | head -n1) (a cold Go module cache takes a few minutes)" -- .
 }
 
-# --- admission-chain (the API server's pod admission, from upstream code, for the admission proofs) --
-# Built from components/admission/chain, whose go.mod pins istio, k8s.io/kubernetes (with its
-# staging modules replaced), pod-security-admission and helm; a stamp of its sources decides
-# whether to rebuild.
+# admission-chain: the API server's pod admission, from upstream code, for the admission proofs.
+# Its go.mod pins istio, k8s.io/kubernetes (with its staging modules replaced),
+# pod-security-admission and helm. Without the symbol table and DWARF the binary is ~190 MB
+# instead of ~270 MB; the module versions `admission-chain version` prints survive (build info).
 install_admission_chain() {
-  local src bin stamp want
-  src="$(dirname "$TOOLS_BIN")/../components/admission/chain"
-  src="$(cd "$src" && pwd)"
-  bin="$TOOLS_BIN/admission-chain"
-  stamp="$TOOLS_BIN/.admission-chain.sha256"
-  want="$(cat "$src/go.mod" "$src/go.sum" "$src"/*.go | sha256sum | cut -d' ' -f1)"
-  if [[ -x "$bin" ]] && [[ -f "$stamp" ]] && [[ "$(cat "$stamp")" == "$want" ]]; then
-    log "admission-chain already built from the current sources, skipping"
-    return
-  fi
-  require_go admission-chain
-  log "building admission-chain against istio, k8s.io/kubernetes and helm (a cold Go build cache takes 8 to 13 minutes on two cores)"
-  # Without the symbol table and DWARF the binary is ~190 MB instead of ~270 MB; the module
-  # versions `admission-chain version` prints survive (they are build info, not debug info).
-  (cd "$src" && go build -ldflags="-s -w" -o "$bin" .)
-  echo "$want" > "$stamp"
-  log "installed: $bin"
+  build_module admission-chain "$REPO_DIR/components/admission/chain" \
+    "istio, k8s.io/kubernetes and helm (a cold Go build cache takes 8 to 13 minutes on two cores)" -- -ldflags="-s -w" .
 }
 
-# --- netpol-analyzer (np-guard's connectivity analyser, for the network proof) -----------------
-# test/network.test.ts computes the connectivity of the plan's NetworkPolicies with it. Built from
-# the helper module test/network/netpol-analyzer, whose go.mod pins v1.3.1 and whose go.sum holds every
-# hash: v1.3.1 is missing from the checksum database, so np-guard's modules are not looked up there
-# (GONOSUMDB) and go.sum alone vouches for them. A stamp of the module's files decides whether to
-# rebuild; a cold Go module cache takes about 4 minutes.
+# netpol-analyzer: np-guard's connectivity analyser, for the network proof (test/network.test.ts).
+# The helper module's go.mod pins v1.3.1 and its go.sum holds every hash: v1.3.1 is missing from
+# the checksum database, so np-guard's modules are not looked up there (GONOSUMDB) and go.sum
+# alone vouches for them. A cold Go module cache takes about 4 minutes.
 install_netpol_analyzer() {
-  local src bin stamp want
-  src="$(cd "$(dirname "$TOOLS_BIN")/../test/network/netpol-analyzer" && pwd)"
-  bin="$TOOLS_BIN/netpol-analyzer"
-  stamp="$TOOLS_BIN/.netpol-analyzer.sha256"
-  want="$(cat "$src/go.mod" "$src/go.sum" "$src"/*.go | sha256sum | cut -d' ' -f1)"
-  if [[ -x "$bin" ]] && [[ -f "$stamp" ]] && [[ "$(cat "$stamp")" == "$want" ]]; then
-    log "netpol-analyzer already built from the current module, skipping"
-    return
-  fi
-  require_go netpol-analyzer
-  log "building netpol-analyzer $(sed -n 's/^require github.com\/np-guard\/netpol-analyzer //p' "$src/go.mod") into $TOOLS_BIN"
-  (cd "$src" && GONOSUMDB=github.com/np-guard go build -o "$bin" github.com/np-guard/netpol-analyzer/cmd/netpolicy)
-  echo "$want" > "$stamp"
-  log "installed: $bin"
+  local src="$REPO_DIR/test/network/netpol-analyzer"
+  GONOSUMDB=github.com/np-guard build_module netpol-analyzer "$src" \
+    "np-guard $(sed -n 's/^require github.com\/np-guard\/netpol-analyzer //p' "$src/go.mod")" -- github.com/np-guard/netpol-analyzer/cmd/netpolicy
 }
 
 install_gator
