@@ -8,20 +8,21 @@ import * as pulumi from "@pulumi/pulumi";
 import { buildFoundation } from "./composition/foundation";
 import { buildPlatform } from "./composition/platform";
 import { buildTenants, shardContext } from "./composition/tenants";
-import { clusterNameFor, loadAwsRegion, loadConfig } from "./config/load";
+import { clusterNameFor, loadAwsRegion, loadConfig, loadTenantsSettings } from "./config/load";
 
 export = async () => {
   const config = loadConfig();
-  const region = loadAwsRegion(config) ?? "";
-
   if (config.stackRole === "foundation") {
+    const region = loadAwsRegion(config) ?? "";
     return buildFoundation(config, region);
   }
   if (config.stackRole === "tenants") {
-    buildTenants(config, shardContext(config));
-    return { tenants: config.tenants.map((t) => t.id) };
+    const shard = await shardContext(config);
+    buildTenants(config.tenants, shard.agentImages, shard.context);
+    return { tenants: config.tenants.map((t) => t.id), settings: loadTenantsSettings() };
   }
+  const region = loadAwsRegion(config) ?? "";
   const platform = buildPlatform(config, region, clusterNameFor(pulumi.getStack()));
-  buildTenants(config, platform.tenantContext);
+  buildTenants(config.tenants, config.agentImages, platform.tenantContext);
   return { ...platform.outputs, tenants: config.tenants.map((t) => t.id) };
 };

@@ -35,7 +35,7 @@ export function kubernetesClusterIp(provider: k8s.Provider, dependsOn: pulumi.Re
 }
 
 /** The Vault provider for the configuration phase; it reads its token from the environment. */
-export function vaultProvider(config: StackConfig): vault.Provider {
+export function vaultProvider(config: Pick<StackConfig, "vault">): vault.Provider {
   return new vault.Provider(
     "vault",
     vaultProviderArgs({

@@ -114,6 +114,8 @@ export function buildPlatform(config: StackConfig, region: string, clusterName: 
     kubeconfig: cluster.kubeconfig ?? null,
     storageClass: cluster.storageClassName ?? null,
     runtimeClass: cluster.runtimeClassName,
+    // What a tenants stack's tenants share with the platform (composition/tenants.ts shardContext).
+    agentImages: config.agentImages,
     vaultAddress: vaultCluster.address,
     vaultSnapshotBucket: vaultCluster.snapshotBucket ?? null,
     vaultKubernetesAuthPath: vaultConfig ? vaultConfig.kubernetesAuth.path : null,

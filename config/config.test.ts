@@ -1,5 +1,5 @@
 import { ConfigError } from "./errors";
-import { parseFoundationConfig, parseStackConfig } from "./load";
+import { parseFoundationConfig, parseStackConfig, parseTenantsConfig } from "./load";
 
 const FOUNDATION_STACK = "acme-corp/agent-platform/prod-foundation";
 const DEPLOYER = "arn:aws:iam::123456789012:role/deployer";
@@ -56,7 +56,7 @@ describe("stack configuration", () => {
     expect(config.admission).toEqual({ latestTag: "warn", allowedRegistries: [] });
     expect(config.vault).toEqual({ configure: false });
     expect(config.tenants).toEqual([
-      { id: "acme", modelProvider: "anthropic", plan: "small", allowedApiHosts: ["api.anthropic.com"], storage: "10Gi" },
+      { id: "acme", modelProvider: "anthropic", plan: "small", allowedApiHosts: ["api.anthropic.com"], storage: "10Gi", lifecycle: "active" },
     ]);
   });
 
@@ -147,13 +147,11 @@ describe("stack configuration", () => {
     ]);
   });
 
-  it("requires the foundation stack and the deployer role of an eks platform stack, not of a tenants shard", () => {
+  it("requires the foundation stack and the deployer role of an eks platform stack", () => {
     expect(problemsOf({ ...valid(), cluster: {} })).toEqual([
       "agent-platform:cluster.foundationStack: is required when cluster.mode is eks: <organization>/<project>/<stack> of the foundation stack that holds the VPC and the in-VPC deploy runner (docs/decisions/delivery.md) (got nothing)",
       "agent-platform:cluster.deployerRoleArn: is required when cluster.mode is eks: the role CI deploys with, named so that key policies and access entries do not change with whoever runs a preview (got nothing)",
     ]);
-    const shard = { ...valid(), cluster: {}, stackRole: "tenants", platformStack: "acme-corp/agent-platform/prod" };
-    expect(parseStackConfig(shard, SECRETS).stackRole).toBe("tenants");
   });
 
   it("requires the SHA-512 of any gVisor release but the pinned one, next to its version", () => {
@@ -210,11 +208,6 @@ describe("stack configuration", () => {
     ]);
   });
 
-  it("requires the platform stack for a tenants shard", () => {
-    expect(problemsOf({ ...valid(), stackRole: "tenants" })).toEqual([
-      "agent-platform:platformStack: is required when stackRole is tenants (got nothing)",
-    ]);
-  });
 
   it("requires the Vault address once Vault is to be configured", () => {
     expect(problemsOf({ ...valid(), vault: { configure: true } })).toEqual([
@@ -237,8 +230,6 @@ describe("stack configuration", () => {
       "agent-platform:alertWebhookUrl: is required when the stack holds the platform (stackRole all or platform): without it detections and alerts reach no one; set it with `pulumi config set --secret alertWebhookUrl <https URL>` (got nothing)";
     expect(problemsOf(raw)).toEqual([problem]);
     expect(problemsOf({ ...raw, stackRole: "platform", tenants: [] })).toEqual([problem]);
-    // A tenants shard adds no detection of its own: the platform stack routes its alerts.
-    expect(parseStackConfig({ ...raw, stackRole: "tenants", platformStack: "acme/agent-platform/prod" }).stackRole).toBe("tenants");
   });
 
   it("never prints a secret value in an error", () => {
@@ -290,6 +281,37 @@ describe("foundation stack configuration", () => {
     ]);
     expect(foundationProblems(foundation({ vpcCidr: "8.8.0.0/16" }))).toEqual([
       'agent-platform:foundation.vpcCidr: must be a private (RFC 1918) block between /16 and /20, room for six subnets (got "8.8.0.0/16")',
+    ]);
+  });
+});
+
+describe("tenants stack configuration", () => {
+  const shard = { stackRole: "tenants", platformStack: "acme-corp/agent-platform/prod", tenants: [{ id: "hooli", modelProvider: "mistral" }] };
+
+  it("needs only the platform stack and its tenants, each active unless told otherwise", () => {
+    const config = parseTenantsConfig(shard);
+    expect(config).toEqual({
+      stackRole: "tenants",
+      platformStack: "acme-corp/agent-platform/prod",
+      vault: { configure: false },
+      tenants: [{ id: "hooli", modelProvider: "mistral", plan: "small", lifecycle: "active", allowedApiHosts: ["api.mistral.ai"], storage: "10Gi" }],
+    });
+  });
+
+  it("requires the platform stack it runs on", () => {
+    expect(messages(() => parseTenantsConfig({ stackRole: "tenants", tenants: [] }))).toEqual(["agent-platform:platformStack: is required (got nothing)"]);
+  });
+
+  it("refuses platform settings, which a tenants stack reads from the platform stack's outputs", () => {
+    expect(messages(() => parseTenantsConfig({ ...shard, domain: "agents.example.com", agentImages: {} }))).toEqual([
+      "agent-platform:domain: is not a setting of a tenants stack: its tenants read the platform's from the platform stack's outputs (got \"agents.example.com\")",
+      "agent-platform:agentImages: is not a setting of a tenants stack: its tenants read the platform's from the platform stack's outputs (got {})",
+    ]);
+  });
+
+  it("names the lifecycles a tenant may be in", () => {
+    expect(messages(() => parseTenantsConfig({ ...shard, tenants: [{ id: "hooli", modelProvider: "mistral", lifecycle: "paused" }] }))).toEqual([
+      'agent-platform:tenants[0].lifecycle: Invalid option: expected one of "active"|"suspended"|"deleted"|"purging" (got "paused")',
     ]);
   });
 });

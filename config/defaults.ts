@@ -36,6 +36,14 @@ export const TENANT_PLANS: Record<TenantPlanName, TenantPlan> = {
   large: { cpu: "4", memory: "8Gi", storage: "50Gi" },
 };
 
+/**
+ * Where a tenant stands. `suspended`: its agent and egress proxy scaled to zero and its quota at
+ * zero, everything else kept. `deleted`: only its namespace and workspace remain (retained), until
+ * `purging` lets them go (docs/decisions/tenant-lifecycle.md).
+ */
+export const TENANT_LIFECYCLES = ["active", "suspended", "deleted", "purging"] as const;
+export type TenantLifecycle = (typeof TENANT_LIFECYCLES)[number];
+
 export type ModelProvider = "anthropic" | "openai" | "google" | "mistral" | "openrouter" | "azure-openai";
 
 /** The API hosts an agent of each provider needs; azure-openai has per-customer hosts only. */
@@ -112,6 +120,7 @@ export const DEFAULTS = {
   },
   tenant: {
     plan: "small" as TenantPlanName,
+    lifecycle: "active" as TenantLifecycle,
   },
 } as const;
 

@@ -1,7 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, SECRET_KEYS } from "./defaults";
 import { ConfigError, ConfigProblem, toProblems } from "./errors";
-import { CONFIG_KEYS, FoundationConfig, StackConfig, foundationConfigSchema, stackConfigSchema } from "./schema";
+import { CONFIG_KEYS, FoundationConfig, StackConfig, TenantsConfig, foundationConfigSchema, stackConfigSchema } from "./schema";
+import { tenantsConfigSchema } from "./tenantSchema";
+
+/** What a stack holds, told apart by `stackRole`. */
+export type AnyStackConfig = StackConfig | FoundationConfig | TenantsConfig;
 
 // The SDK knows which settings arrived as secrets but leaves the question out of its typings.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -41,6 +45,32 @@ export function parseFoundationConfig(raw: Record<string, unknown>): FoundationC
   return result.data;
 }
 
+/**
+ * Validates the settings of a tenants stack (stackRole tenants): one tenant or a small shard on an
+ * existing platform stack. Platform settings there are refused as unknown rather than ignored:
+ * the tenants read the platform's from its stack outputs.
+ */
+export function parseTenantsConfig(raw: Record<string, unknown>): TenantsConfig {
+  const result = tenantsConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const platformKeys = new Set(CONFIG_KEYS.map((key) => `${PROJECT}:${key}`));
+    throw new ConfigError(
+      toProblems(result.error.issues, raw).map((problem) =>
+        platformKeys.has(problem.key) && problem.rule.startsWith("is not a known setting")
+          ? { ...problem, rule: "is not a setting of a tenants stack: its tenants read the platform's from the platform stack's outputs" }
+          : problem,
+      ),
+    );
+  }
+  return result.data;
+}
+
+function parseByRole(raw: Record<string, unknown>, secretKeys: readonly string[]): AnyStackConfig {
+  if (raw.stackRole === "foundation") return parseFoundationConfig(raw);
+  if (raw.stackRole === "tenants") return parseTenantsConfig(raw);
+  return parseStackConfig(raw, secretKeys);
+}
+
 const EMPTY_SETTINGS = ["", "{}", "[]"];
 
 /** The `agent-platform:` settings among the flat `namespace:key` config the CLI hands a program. */
@@ -64,9 +94,9 @@ function readRawConfig(
 }
 
 /** The validated settings of flat `namespace:key` config (as the CLI hands it), by `stackRole`. */
-export function parseProgramConfig(all: Record<string, string>, secretKeys: readonly string[]): StackConfig | FoundationConfig {
+export function parseProgramConfig(all: Record<string, string>, secretKeys: readonly string[]): AnyStackConfig {
   const { raw, secretKeys: secrets } = readRawConfig(all, (key) => secretKeys.includes(key));
-  return raw.stackRole === "foundation" ? parseFoundationConfig(raw) : parseStackConfig(raw, secrets);
+  return parseByRole(raw, secrets);
 }
 
 /** Reads every `agent-platform:` setting from the running Pulumi program's configuration. */
@@ -75,10 +105,20 @@ export function loadStackConfig(): StackConfig {
   return parseStackConfig(raw, secretKeys);
 }
 
-/** A foundation stack's settings or a platform/tenants stack's, told apart by `stackRole`. */
-export function loadConfig(): StackConfig | FoundationConfig {
+/**
+ * A tenants stack's settings as given, before defaults: what the stack exports as `settings`, so
+ * that the tenant command reads back what was asked (a plan change then still brings the new
+ * plan's default storage) from the backend's state rather than from a local stack file.
+ */
+export function loadTenantsSettings(): { platformStack: unknown; vault: unknown; tenants: unknown } {
+  const { raw } = readRawConfig();
+  return { platformStack: raw.platformStack, vault: raw.vault ?? { configure: false }, tenants: raw.tenants ?? [] };
+}
+
+/** A foundation, platform or tenants stack's settings, told apart by `stackRole`. */
+export function loadConfig(): AnyStackConfig {
   const { raw, secretKeys } = readRawConfig();
-  return raw.stackRole === "foundation" ? parseFoundationConfig(raw) : parseStackConfig(raw, secretKeys);
+  return parseByRole(raw, secretKeys);
 }
 
 /**

@@ -1,72 +1,26 @@
 import { z } from "zod";
+import { DEFAULTS, EKS_REFUSED_ZONE_IDS, GVISOR_RELEASE, SUPPORTED_KUBERNETES_VERSIONS } from "./defaults";
+import { cidr, hostname, image, uniqueList } from "./primitives";
 import {
-  DEFAULTS,
-  EKS_REFUSED_ZONE_IDS,
-  GVISOR_RELEASE,
-  MODEL_PROVIDER_HOSTS,
-  ModelProvider,
-  SUPPORTED_KUBERNETES_VERSIONS,
-  TENANT_ID_MAX_LENGTH,
-  TENANT_PLANS,
-  TenantPlanName,
-} from "./defaults";
-import {
-  CIDR_RULE,
   CONNECTION_ARN_RULE,
-  DNS1123_LABEL_RULE,
   EKS_CLUSTER_NAME_RULE,
   EMAIL_RULE,
   GITHUB_REPOSITORY_RULE,
-  HOSTNAME_RULE,
-  IMAGE_RULE,
-  QUANTITY_RULE,
   ROLE_ARN_RULE,
   SHA512_RULE,
-  STACK_REFERENCE_RULE,
   ZONE_ID_RULE,
   isConnectionArn,
-  isDns1123Label,
   isEksClusterName,
   isEmail,
   isGithubRepository,
-  isHostname,
   isIamPrincipalArn,
-  isPinnedImage,
   isRfc1918,
   isSha512,
-  isStackReference,
   isZoneId,
   nonRoutableReason,
   parseIpv4Cidr,
-  parseQuantity,
 } from "./rules";
-
-const hostname = z.string().refine(isHostname, { error: HOSTNAME_RULE });
-const image = z.string().refine(isPinnedImage, { error: IMAGE_RULE });
-const cidr = z.string().refine((v) => parseIpv4Cidr(v) !== undefined, { error: CIDR_RULE });
-
-function quantityBetween(min: string, max: string) {
-  const low = parseQuantity(min)!;
-  const high = parseQuantity(max)!;
-  return z.string().superRefine((value, ctx) => {
-    const parsed = parseQuantity(value);
-    if (parsed === undefined) {
-      ctx.addIssue({ code: "custom", message: QUANTITY_RULE });
-    } else if (parsed < low || parsed > high) {
-      ctx.addIssue({ code: "custom", message: `must be between ${min} and ${max}` });
-    }
-  });
-}
-
-function uniqueList<T extends z.ZodType<string>>(item: T, what: string) {
-  return z.array(item).superRefine((values, ctx) => {
-    values.forEach((value, index) => {
-      if (values.indexOf(value) !== index) {
-        ctx.addIssue({ code: "custom", path: [index], message: `duplicate ${what}` });
-      }
-    });
-  });
-}
+import { stackReference, tenantListSchema, vaultSchema } from "./tenantSchema";
 
 interface NodePoolDefaults {
   instanceTypes: readonly string[];
@@ -113,7 +67,7 @@ const clusterSchema = z
   .strictObject({
     mode: z.enum(["eks", "existing"]).default(DEFAULTS.cluster.mode),
     kubernetesVersion: z.enum(SUPPORTED_KUBERNETES_VERSIONS).default(DEFAULTS.cluster.kubernetesVersion),
-    foundationStack: z.string().refine(isStackReference, { error: STACK_REFERENCE_RULE }).optional(),
+    foundationStack: stackReference.optional(),
     // The cluster's network, which NetworkPolicies name (the API server's ENIs and the nodes): on
     // EKS the foundation's VPC, repeated here because policies are built before its outputs
     // resolve, and checked against them; on an existing cluster the network of its nodes.
@@ -212,40 +166,11 @@ export const foundationConfigSchema = z.strictObject({
 /** The validated configuration of a foundation stack. */
 export type FoundationConfig = z.output<typeof foundationConfigSchema>;
 
-const tenantSchema = z
-  .strictObject({
-    id: z
-      .string()
-      .max(TENANT_ID_MAX_LENGTH, { error: `must be at most ${TENANT_ID_MAX_LENGTH} characters` })
-      .refine(isDns1123Label, { error: DNS1123_LABEL_RULE }),
-    displayName: z.string().min(1).max(100).optional(),
-    plan: z.enum(Object.keys(TENANT_PLANS) as [TenantPlanName, ...TenantPlanName[]]).default(DEFAULTS.tenant.plan),
-    modelProvider: z.enum(Object.keys(MODEL_PROVIDER_HOSTS) as [ModelProvider, ...ModelProvider[]]),
-    allowedApiHosts: uniqueList(hostname, "host").max(10).optional(),
-    storage: quantityBetween("1Gi", "1Ti").optional(),
-    images: z.strictObject({ gateway: image.optional(), authGuard: image.optional() }).optional(),
-  })
-  .superRefine((tenant, ctx) => {
-    if (MODEL_PROVIDER_HOSTS[tenant.modelProvider].length === 0 && !tenant.allowedApiHosts?.length) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["allowedApiHosts"],
-        message: `is required for modelProvider ${tenant.modelProvider}, which has no well-known API host`,
-      });
-    }
-  })
-  .transform((tenant) => ({
-    ...tenant,
-    allowedApiHosts: tenant.allowedApiHosts ?? [...MODEL_PROVIDER_HOSTS[tenant.modelProvider]],
-    storage: tenant.storage ?? TENANT_PLANS[tenant.plan].storage,
-  }));
-
 const stackConfigObject = z.strictObject({
     domain: hostname,
     hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, { error: "must be a Route 53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ" }),
     acmeEmail: z.string().refine(isEmail, { error: EMAIL_RULE }),
-    stackRole: z.enum(["all", "platform", "tenants"]).default(DEFAULTS.stackRole),
-    platformStack: z.string().refine(isStackReference, { error: STACK_REFERENCE_RULE }).optional(),
+    stackRole: z.enum(["all", "platform"]).default(DEFAULTS.stackRole),
     cluster: clusterSchema.prefault({}),
     platformApi: z.strictObject({
       image,
@@ -262,47 +187,13 @@ const stackConfigObject = z.strictObject({
         allowedRegistries: uniqueList(hostname, "registry").default([...DEFAULTS.admission.allowedRegistries]),
       })
       .prefault({}),
-    vault: z
-      .strictObject({
-        configure: z.boolean().default(DEFAULTS.vault.configure),
-        address: z.url({ protocol: /^https$/, error: "must be an https:// URL" }).optional(),
-        caCertFile: z.string().min(1).optional(),
-        tlsServerName: hostname.optional(),
-        jwtRole: z.string().min(1).optional(),
-      })
-      .superRefine((v, ctx) => {
-        if (v.configure && !v.address) {
-          ctx.addIssue({ code: "custom", path: ["address"], message: "is required when vault.configure is true" });
-        }
-      })
-      .prefault({}),
+    vault: vaultSchema,
     alertWebhookUrl: z.url({ protocol: /^https$/, error: "must be an https:// URL" }).optional(),
-    tenants: z
-      .array(tenantSchema)
-      .max(5000)
-      .default([])
-      .superRefine((tenants, ctx) => {
-        const seen = new Map<string, number>();
-        tenants.forEach((tenant, index) => {
-          const first = seen.get(tenant.id);
-          if (first !== undefined) {
-            ctx.addIssue({
-              code: "custom",
-              path: [index, "id"],
-              message: `duplicates the id of tenants[${first}]; tenant ids must be unique`,
-            });
-          } else {
-            seen.set(tenant.id, index);
-          }
-        });
-      }),
+    tenants: tenantListSchema,
 });
 
 export const stackConfigSchema = stackConfigObject.superRefine((config, ctx) => {
-    if (config.stackRole === "tenants" && !config.platformStack) {
-      ctx.addIssue({ code: "custom", path: ["platformStack"], message: "is required when stackRole is tenants" });
-    }
-    if (config.stackRole !== "tenants" && !config.alertWebhookUrl) {
+    if (!config.alertWebhookUrl) {
       ctx.addIssue({
         code: "custom",
         path: ["alertWebhookUrl"],
@@ -313,7 +204,7 @@ export const stackConfigSchema = stackConfigObject.superRefine((config, ctx) => 
     if (config.stackRole === "platform" && config.tenants.length > 0) {
       ctx.addIssue({ code: "custom", path: ["tenants"], message: "must be empty when stackRole is platform" });
     }
-    if (config.stackRole !== "tenants" && config.cluster.mode === "eks") {
+    if (config.cluster.mode === "eks") {
       if (!config.cluster.foundationStack) {
         ctx.addIssue({
           code: "custom",
@@ -335,8 +226,8 @@ export const stackConfigSchema = stackConfigObject.superRefine((config, ctx) => 
 
 /** The validated stack configuration, with every default applied. */
 export type StackConfig = z.output<typeof stackConfigSchema>;
-export type TenantConfig = StackConfig["tenants"][number];
 export type ClusterConfig = StackConfig["cluster"];
 
 /** The top-level keys of the `agent-platform:` config namespace, a foundation stack's included. */
-export const CONFIG_KEYS = [...Object.keys(stackConfigObject.shape), "foundation"] as (keyof StackConfig | "foundation")[];
+export const CONFIG_KEYS = [...Object.keys(stackConfigObject.shape), "foundation", "platformStack"] as (keyof StackConfig | "foundation" | "platformStack")[];
+export type { TenantConfig, TenantsConfig } from "./tenantSchema";

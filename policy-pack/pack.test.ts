@@ -1,6 +1,7 @@
 import { CONTROL_DEFINITIONS } from "../controls/definitions";
 import { policyResources, runPolicyPack } from "../scripts/plan/policies";
 import { ProgramRun, runProgram } from "../scripts/engine/run";
+import { stackSetting } from "../scripts/engine/stackFile";
 import { agentManifest, resource } from "./fixtures";
 import { ALL_POLICIES } from "./policies";
 import { runPolicies } from "./testing";
@@ -83,7 +84,10 @@ describe("agent-platform policy pack", () => {
   });
 
   it("passes a tenant shard, which reads its platform stack, trusting only the StorageClasses it is told that stack declares", async () => {
-    const shard = await runProgram({ stack: "prod", config: { stackRole: "tenants", platformStack: "acme/agent-platform/prod" } });
+    const shard = await runProgram({
+      stack: "prod-tenants",
+      stackDocument: { config: { stackRole: "tenants", platformStack: "acme/agent-platform/prod", tenants: stackSetting("prod", "tenants") } },
+    });
     // As the engine hands them to the pack: the declared resources and the StackReference read.
     const asEngineSends = policyResources(shard);
     expect(runPolicies(ALL_POLICIES, asEngineSends).violations).toEqual([]);

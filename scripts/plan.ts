@@ -14,8 +14,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { buildCatalog } from "../controls/catalog";
 import { ConfigError } from "../config/errors";
-import { parseProgramConfig } from "../config/load";
-import type { FoundationConfig, StackConfig } from "../config/schema";
+import { type AnyStackConfig, parseProgramConfig } from "../config/load";
 import { ProgramFailed, runProgram } from "./engine/run";
 import { CliConfigError, REPO_ROOT, readStackConfig } from "./engine/stackFile";
 import { PlannedResource, diffPlans, formatDiff } from "./plan/diff";
@@ -24,7 +23,7 @@ import { policyResources, runPolicyPack } from "./plan/policies";
 import { renderSummary } from "./plan/summary";
 
 /** The validated settings the run used, for the summary (the program itself validated them already). */
-function plannedConfig(stack: string, stackFile: string): StackConfig | FoundationConfig {
+function plannedConfig(stack: string, stackFile: string): AnyStackConfig {
   const { values, secretKeys } = readStackConfig(stack, stackFile);
   return parseProgramConfig(values, secretKeys);
 }

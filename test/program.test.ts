@@ -57,7 +57,7 @@ describe("stack roles", () => {
   };
 
   it("a tenants shard declares only its tenants, on the platform's cluster read through a StackReference", async () => {
-    const run = await runProgram({ stack: "prod", config: shard });
+    const run = await runProgram({ stack: "hooli", stackDocument: { config: shard } });
     const components = run.resources.filter((r) => !r.custom).map((r) => r.type);
     expect(components).toEqual(["pulumi:pulumi:Stack", "agent-platform:tenant:TenantStack"]);
     expect(run.resources.filter((r) => r.type.startsWith("aws:"))).toEqual([]);
@@ -71,7 +71,7 @@ describe("stack roles", () => {
   });
 
   it("a tenants shard grants Vault access on the platform's Kubernetes auth mount", async () => {
-    const run = await runProgram({ stack: "prod", config: { ...shard, vault: { configure: true, address: "https://vault.example.com:8200" } } });
+    const run = await runProgram({ stack: "hooli", stackDocument: { config: { ...shard, vault: { configure: true, address: "https://vault.example.com:8200" } } } });
     expect(run.findResource("vault:identity/entityAlias:EntityAlias", "tenant-hooli-vault-alias").inputs).toMatchObject({
       name: "tenant-hooli/agent",
       mountAccessor: "auth_kubernetes_platform",

@@ -107,7 +107,7 @@ function dnsCacheConfig() {
   };
 }
 
-export function buildEgressProxy(namespace: string, allowedHosts: string[], runtimeClassName: string) {
+export function buildEgressProxy(namespace: string, allowedHosts: string[], runtimeClassName: string, replicas = 1) {
   const labels = { ...standardLabels(NAMES.egressProxy, "egress"), ...EGRESS_PROXY_LABELS };
   const configMap: k8s.types.input.core.v1.ConfigMap = {
     apiVersion: "v1",
@@ -120,7 +120,7 @@ export function buildEgressProxy(namespace: string, allowedHosts: string[], runt
     kind: "Deployment",
     metadata: { name: NAMES.egressProxy, namespace, labels },
     spec: {
-      replicas: 1,
+      replicas,
       // The quota holds one proxy pod: replace it rather than surge a second one.
       strategy: { type: "Recreate" },
       selector: { matchLabels: { ...EGRESS_PROXY_LABELS } },

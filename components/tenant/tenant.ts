@@ -9,10 +9,14 @@ import { buildAgentSecretSync } from "../vault/operator";
 import type { TenantStackArgs } from "./args";
 import { AUTH_GUARD_PORT, AUTH_GUARD_RESOURCES, EGRESS_PROXY_PORT, EGRESS_PROXY_RESOURCES, NAMES } from "./defaults";
 import { buildEgressProxy } from "./egress";
+import { keepsData, runsWorkloads, tenantReplicas } from "./lifecycle";
 import { buildLimitRange, buildResourceQuota, buildTenantNamespace, tenantNamespaceName } from "./namespace";
 import { declareStaticNetworkPolicies } from "../network/declare";
 import { buildNetworkPolicies } from "./network";
 import { buildAgentService, buildAgentStatefulSet, buildServiceAccount, buildWorkspaceClaim, gatewayResources } from "./workload";
+
+/** What a purged workspace's volume does once its claim is gone. */
+export const PURGED_VOLUME_POLICY = "Delete";
 
 /** gVisor's per-pod overhead, declared on the RuntimeClass and charged against the quota. */
 const SANDBOX_OVERHEAD = { limits: { cpu: "100m", memory: "128Mi" } };
@@ -38,16 +42,27 @@ export class TenantStack extends pulumi.ComponentResource {
 
     // Removing a tenant from the configuration keeps its namespace and workspace (SEC-07): Pulumi
     // forgets them, the cluster keeps them until the offboarding step deletes them
-    // (docs/decisions/tenant-offboarding.md).
-    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, buildTenantNamespace(tenant), { parent: this, retainOnDelete: true });
+    // (docs/decisions/tenant-offboarding.md). Only a tenant being purged lets them go.
+    const retain = { retainOnDelete: keepsData(tenant.lifecycle) };
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, buildTenantNamespace(tenant), { parent: this, ...retain });
     const inNamespace = { parent: this, dependsOn: [namespace] };
+    const workspaceClaim = buildWorkspaceClaim(ns, tenant.storage, args.storageClassName);
+    if (!runsWorkloads(tenant.lifecycle)) {
+      // A deleted tenant keeps its data and nothing else: no pod, no identity, no key.
+      const workspace = new k8s.core.v1.PersistentVolumeClaim(`${name}-workspace`, workspaceClaim, { ...inNamespace, ...retain });
+      if (tenant.lifecycle === "purging") releaseWorkspaceVolume(name, workspace, this);
+      new k8s.core.v1.ResourceQuota(`${name}-quota`, buildResourceQuota(ns, tenant, []), inNamespace);
+      this.registerOutputs({ namespace: ns, lifecycle: tenant.lifecycle });
+      return;
+    }
+    const replicas = tenantReplicas(tenant.lifecycle);
     const afterCrds = { parent: this, dependsOn: [namespace, ...(args.dependsOn ?? [])] };
 
     // The pods start after their policies: in strict mode they would otherwise sit denied until then.
     const policies = declareStaticNetworkPolicies(name, buildNetworkPolicies(ns), inNamespace);
     const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-service-account`, buildServiceAccount(ns), inNamespace);
 
-    const egress = buildEgressProxy(ns, allowedEgressHosts(args), args.runtimeClassName);
+    const egress = buildEgressProxy(ns, allowedEgressHosts(args), args.runtimeClassName, replicas);
     new k8s.core.v1.ConfigMap(`${name}-egress-proxy-config`, egress.configMap, inNamespace);
     const egressService = new k8s.core.v1.Service(`${name}-egress-proxy`, egress.service, inNamespace);
     new k8s.apps.v1.Deployment(`${name}-egress-proxy`, egress.deployment, { ...inNamespace, dependsOn: [namespace, ...policies] });
@@ -85,11 +100,7 @@ export class TenantStack extends pulumi.ComponentResource {
     new k8s.apiextensions.CustomResource(`${name}-sidecar`, buildAgentSidecar(ns, { authGuardPort: AUTH_GUARD_PORT }), afterCrds);
     new k8s.apiextensions.CustomResource(`${name}-agent-policy`, buildAgentIngressPolicy(ns), afterCrds);
 
-    const workspace = new k8s.core.v1.PersistentVolumeClaim(
-      `${name}-workspace`,
-      buildWorkspaceClaim(ns, tenant.storage, args.storageClassName),
-      { ...inNamespace, retainOnDelete: true },
-    );
+    const workspace = new k8s.core.v1.PersistentVolumeClaim(`${name}-workspace`, workspaceClaim, { ...inNamespace, ...retain });
     const statefulSet = buildAgentStatefulSet(
       {
         namespace: ns,
@@ -100,6 +111,7 @@ export class TenantStack extends pulumi.ComponentResource {
         egressProxyUrl: pulumi.interpolate`http://${egressService.spec.clusterIP}:${EGRESS_PROXY_PORT}`,
         istiodAddress: args.istiodAddress,
       },
+      replicas,
     );
     new k8s.apps.v1.StatefulSet(`${name}-agent`, statefulSet, {
       ...afterCrds,
@@ -114,13 +126,30 @@ export class TenantStack extends pulumi.ComponentResource {
       PROXY_RESOURCES,
       SANDBOX_OVERHEAD,
     ];
-    new k8s.core.v1.ResourceQuota(
-      `${name}-quota`,
-      buildResourceQuota(ns, tenant, [{ containers: agentContainers }, { containers: [EGRESS_PROXY_RESOURCES, SANDBOX_OVERHEAD] }]),
-      inNamespace,
-    );
+    // A suspended tenant's quota is zero: it reserves nothing and nothing of it can start.
+    const pods = replicas > 0 ? [{ containers: agentContainers }, { containers: [EGRESS_PROXY_RESOURCES, SANDBOX_OVERHEAD] }] : [];
+    new k8s.core.v1.ResourceQuota(`${name}-quota`, buildResourceQuota(ns, tenant, pods), inNamespace);
     new k8s.core.v1.LimitRange(`${name}-limits`, buildLimitRange(ns, tenant, { cpu: plan.cpu, memory: plan.memory }), inNamespace);
 
-    this.registerOutputs({ namespace: ns });
+    this.registerOutputs({ namespace: ns, lifecycle: tenant.lifecycle });
   }
 }
+
+/**
+ * The encrypted StorageClass keeps a volume whose claim is deleted (`Retain`), so a purge first
+ * hands the bound volume to the Delete policy: removing the claim then deletes the PV and its EBS
+ * volume. The patch itself is retained, so forgetting it never hands the field back. An unbound
+ * claim (the agent never started) has no volume to release; the claim's state knows which, and a
+ * preview of the purge does too.
+ */
+function releaseWorkspaceVolume(name: string, workspace: k8s.core.v1.PersistentVolumeClaim, parent: pulumi.Resource): void {
+  workspace.spec.volumeName.apply((volumeName) => {
+    if (!volumeName) return;
+    new k8s.core.v1.PersistentVolumePatch(
+      `${name}-workspace-volume`,
+      { metadata: { name: volumeName }, spec: { persistentVolumeReclaimPolicy: PURGED_VOLUME_POLICY } },
+      { parent, dependsOn: [workspace], retainOnDelete: true },
+    );
+  });
+}
+

@@ -197,7 +197,7 @@ export function buildWorkspaceClaim(namespace: string, storage: string, storageC
   };
 }
 
-export function buildAgentStatefulSet(args: AgentPodArgs): k8s.types.input.apps.v1.StatefulSet {
+export function buildAgentStatefulSet(args: AgentPodArgs, replicas = 1): k8s.types.input.apps.v1.StatefulSet {
   const labels = { ...standardLabels(NAMES.agent, "agent"), ...AGENT_WORKLOAD_LABELS };
   const pod = buildAgentPodSpec(args);
   return {
@@ -206,7 +206,7 @@ export function buildAgentStatefulSet(args: AgentPodArgs): k8s.types.input.apps.
     metadata: { name: NAMES.agent, namespace: args.namespace, labels },
     spec: {
       serviceName: NAMES.agent,
-      replicas: 1,
+      replicas,
       selector: { matchLabels: { ...AGENT_WORKLOAD_LABELS } },
       template: {
         metadata: { labels, annotations: { ...AGENT_POD_ANNOTATIONS } },

@@ -14,6 +14,8 @@ export interface MockOverrides {
   availabilityZones?: { names: string[]; zoneIds: string[] };
   /** Outputs of the foundation stack a platform stack references, over the defaults. */
   foundationOutputs?: Record<string, unknown>;
+  /** Outputs of the platform stack a tenants stack references, over platformReferenceOutputs(). */
+  platformOutputs?: Record<string, unknown>;
 }
 
 interface MockContext {
@@ -67,6 +69,22 @@ function availabilityZones(region: string, overrides: MockOverrides): { names: s
   if (!known) throw new Error(`The mock engine knows no Availability Zones of ${region}: add it to REGION_ZONES in scripts/engine/mocks.ts.`);
   const suffixes = "abcdef".slice(0, known.count).split("");
   return { names: suffixes.map((s) => `${region}${s}`), zoneIds: suffixes.map((_, i) => `${known.prefix}-az${i + 1}`) };
+}
+
+/**
+ * What the prod platform stack (Pulumi.prod.yaml) exports for its tenants stacks, as a
+ * StackReference reads it: test/program.test.ts keeps it equal to the prod plan's outputs.
+ */
+export function platformReferenceOutputs(): Record<string, unknown> {
+  return {
+    kubeconfig: "mock-platform-kubeconfig",
+    apiHost: "api.agents.example.com",
+    runtimeClass: "gvisor",
+    storageClass: "gp3-encrypted",
+    agentImages: { gateway: "ghcr.io/openclaw/openclaw:2026.4.15", authGuard: "quay.io/oauth2-proxy/oauth2-proxy:v7.12.0" },
+    vaultKubernetesAuthPath: "kubernetes",
+    vaultKubernetesAuthAccessor: "auth_kubernetes_platform",
+  };
 }
 
 /**
@@ -148,9 +166,8 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
     return {
       name: inputs.name,
       outputs: {
-        kubeconfig: "mock-platform-kubeconfig",
-        vaultKubernetesAuthPath: "kubernetes",
-        vaultKubernetesAuthAccessor: "auth_kubernetes_platform",
+        ...platformReferenceOutputs(),
+        ...context.overrides.platformOutputs,
         ...foundationReferenceOutputs(context.stack),
         ...context.overrides.foundationOutputs,
       },
@@ -164,6 +181,10 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
     // A Service read with `get` has no inputs; its name stands in.
     const key = inputs.metadata ? `${inputs.metadata.namespace}/${inputs.metadata.name}` : name;
     return { spec: { ...inputs.spec, clusterIP: mockClusterIp(key) } };
+  }
+  if (type === "kubernetes:core/v1:PersistentVolumeClaim") {
+    // Bound by the CSI driver to a dynamically provisioned volume (`pvc-<uid>` in a real cluster).
+    return { spec: { ...inputs.spec, volumeName: `pvc-mock-${inputs.metadata?.namespace}-${inputs.metadata?.name}` } };
   }
   if (type === "vault:index/authBackend:AuthBackend") {
     return { accessor: `auth_${inputs.type}_${name}`, path: inputs.path ?? inputs.type };

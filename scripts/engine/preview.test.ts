@@ -1,6 +1,7 @@
 import { policyResources, runPolicyPack } from "../plan/policies";
 import { UNKNOWN, knownAtPreview } from "./mocks";
 import { ProgramRun, runProgram } from "./run";
+import { stackSetting } from "./stackFile";
 import { UNKNOWN_MARK } from "./serialize";
 
 /**
@@ -113,9 +114,9 @@ describe("a first preview of prod", () => {
 describe("a first preview of a tenants shard", () => {
   it("reads its platform stack (which exists) even in a preview: the kubeconfig and Vault mount are known", async () => {
     const run = await runProgram({
-      stack: "prod",
+      stack: "prod-tenants",
       preview: true,
-      config: { stackRole: "tenants", platformStack: "acme/agent-platform/prod" },
+      stackDocument: { config: { stackRole: "tenants", platformStack: "acme/agent-platform/prod", tenants: stackSetting("prod", "tenants") } },
     });
     const provider = run.findResource("pulumi:providers:kubernetes", "platform-cluster");
     expect(provider.inputs.kubeconfig).toBe("[secret]");

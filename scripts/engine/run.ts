@@ -4,7 +4,7 @@ import { DEFAULTS } from "../../config/defaults";
 import { CapturedResource, RegisterRequest, captureRequest } from "./capture";
 import { InvokeRecord, MockOverrides, PlatformMocks } from "./mocks";
 import { readableValue } from "./serialize";
-import { ProgramConfig, REPO_ROOT, encodeOverrides, readStackConfig } from "./stackFile";
+import { ProgramConfig, REPO_ROOT, StackDocument, encodeOverrides, readStackConfig, stackConfigOf } from "./stackFile";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
@@ -25,6 +25,11 @@ export interface RunOptions {
   secretConfigKeys?: string[];
   /** Replaces the stack file entirely: run with exactly these settings. */
   configOnly?: boolean;
+  /**
+   * The stack file's content instead of `Pulumi.<stack>.yaml`, read by the CLI's rules (Pulumi.yaml
+   * defaults apply): a stack the tenant command creates has no file in the repository.
+   */
+  stackDocument?: StackDocument;
   /** The program to run. @default the export of index.ts */
   program?: Program;
   /**
@@ -116,7 +121,9 @@ function resolveConfig(options: RunOptions): ProgramConfig {
   const stack = options.stack ?? "prod";
   const base: ProgramConfig = options.configOnly
     ? { project: "agent-platform", stack, values: {}, secretKeys: [] }
-    : readStackConfig(stack, options.stackFile);
+    : options.stackDocument
+      ? stackConfigOf(stack, options.stackDocument)
+      : readStackConfig(stack, options.stackFile);
   const overrides = encodeOverrides(base.project, options.config ?? {});
   const values = { ...base.values, ...overrides };
   const overridden = new Set(Object.keys(overrides));

@@ -119,18 +119,34 @@ function isSecure(value: unknown): value is { secure: string } {
   return typeof value === "object" && value !== null && "secure" in value;
 }
 
+/** One `agent-platform` setting of a stack file, as a JS value: what a test reuses from prod. */
+export function stackSetting(stack: string, key: string, root = REPO_ROOT): unknown {
+  const document = parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as StackDocument;
+  return document.config?.[`${readProjectFile(root).name}:${key}`];
+}
+
 /**
  * Reads `Pulumi.<stack>.yaml` (or an explicit stack file) the way the CLI would: project keys
  * without a namespace get the project's, `secure:` values become secret placeholders, and
  * project-level defaults declared in Pulumi.yaml apply when the stack leaves a key out.
  */
 export function readStackConfig(stack: string, stackFile?: string, root = REPO_ROOT): ProgramConfig {
-  const project = readProjectFile(root);
   const file = stackFile ?? path.join(root, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) {
     throw new Error(`No stack file for stack "${stack}": ${path.relative(process.cwd(), file)} does not exist`);
   }
-  const document = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const document = (parse(fs.readFileSync(file, "utf8")) ?? {}) as StackDocument;
+  return stackConfigOf(stack, document, root);
+}
+
+/** A stack file's content: what `pulumi config set` writes, or the tenant command hands a stack. */
+export interface StackDocument {
+  config?: Record<string, unknown>;
+}
+
+/** The configuration the CLI hands the program of a stack whose file holds `document`. */
+export function stackConfigOf(stack: string, document: StackDocument, root = REPO_ROOT): ProgramConfig {
+  const project = readProjectFile(root);
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
   const qualify = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);

@@ -3,7 +3,7 @@
  * changes (with --diff), what is protected, the stack outputs, the charts, the resources by
  * component, the policy pack's results and where every control stands.
  */
-import type { FoundationConfig, StackConfig } from "../../config/schema";
+import type { FoundationConfig, StackConfig, TenantConfig, TenantsConfig } from "../../config/schema";
 import type { Control } from "../../controls/types";
 import type { CapturedResource } from "../engine/capture";
 import { controlCoverage } from "./coverage";
@@ -35,12 +35,29 @@ function foundationConfiguration(config: FoundationConfig): string[] {
   return ["| Setting | Value |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`)];
 }
 
-function configuration(config: StackConfig | FoundationConfig): string[] {
+function tenantTable(tenants: TenantConfig[]): string[] {
+  const lines = ["", `${tenants.length} tenant(s):`];
+  if (tenants.length > 0) {
+    lines.push("", "| Tenant | Plan | Provider | Hosts | Storage | Lifecycle |", "|---|---|---|---|---|---|");
+    for (const t of tenants) lines.push(`| ${t.id} | ${t.plan} | ${t.modelProvider} | ${list(t.allowedApiHosts)} | ${t.storage} | ${t.lifecycle} |`);
+  }
+  return lines;
+}
+
+function vaultRow(config: StackConfig | TenantsConfig): [string, string] {
+  return ["vault", config.vault.configure ? `configured at ${config.vault.address}` : "not configured yet (bootstrap phase 1)"];
+}
+
+function configuration(config: StackConfig | FoundationConfig | TenantsConfig): string[] {
   if (config.stackRole === "foundation") return foundationConfiguration(config);
+  if (config.stackRole === "tenants") {
+    const rows: [string, string][] = [["stackRole", `tenants (platform: ${config.platformStack})`], vaultRow(config)];
+    return ["| Setting | Value |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`), ...tenantTable(config.tenants)];
+  }
   const c = config.cluster;
   const pool = (p: StackConfig["cluster"]["systemNodes"]) => `${p.instanceTypes.join(", ")}: ${p.minSize}-${p.maxSize} (${p.desiredSize} now), ${p.diskSizeGiB} GiB`;
   const rows: [string, string][] = [
-    ["stackRole", config.stackRole + (config.platformStack ? ` (platform: ${config.platformStack})` : "")],
+    ["stackRole", config.stackRole],
     ["domain", `${config.domain} (zone ${config.hostedZoneId})`],
     ["cluster", `${c.mode}, Kubernetes ${c.kubernetesVersion}, network and runner from ${c.foundationStack ?? "-"}`],
     ["API access", `private; public from ${list(c.publicAccessCidrs)}`],
@@ -50,16 +67,10 @@ function configuration(config: StackConfig | FoundationConfig): string[] {
     ["platform API", `${config.platformApi.image}, ${config.platformApi.replicas} replicas, port ${config.platformApi.port}`],
     ["agent images", `${config.agentImages.gateway}; auth-guard ${config.agentImages.authGuard}`],
     ["admission", `latest tag: ${config.admission.latestTag}; registries: ${list(config.admission.allowedRegistries)}`],
-    ["vault", config.vault.configure ? `configured at ${config.vault.address}` : "not configured yet (bootstrap phase 1)"],
+    vaultRow(config),
     ["alerts", config.alertWebhookUrl ? "to the alert webhook [secret]" : "-"],
   ];
-  const lines = ["| Setting | Value |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`)];
-  lines.push("", `${config.tenants.length} tenant(s):`);
-  if (config.tenants.length > 0) {
-    lines.push("", "| Tenant | Plan | Provider | Hosts | Storage |", "|---|---|---|---|---|");
-    for (const t of config.tenants) lines.push(`| ${t.id} | ${t.plan} | ${t.modelProvider} | ${list(t.allowedApiHosts)} | ${t.storage} |`);
-  }
-  return lines;
+  return ["| Setting | Value |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`), ...tenantTable(config.tenants)];
 }
 
 function kept(resources: CapturedResource[]): string[] {
@@ -111,7 +122,7 @@ export interface SummaryInput {
   stack: string;
   resources: CapturedResource[];
   outputs: Record<string, unknown>;
-  config?: StackConfig | FoundationConfig;
+  config?: StackConfig | FoundationConfig | TenantsConfig;
   manifestFiles: string[];
   catalog: Control[];
   policyReport: string[];
