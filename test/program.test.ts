@@ -1,5 +1,7 @@
 import { ConfigError } from "../config/errors";
 import { ProgramFailed, runProgram } from "../scripts/engine/run";
+import { platformReferenceOutputs } from "../scripts/engine/mocks";
+import { planStackOffline } from "../scripts/tenant/command";
 
 describe("the program under the mock engine", () => {
   it("builds the prod stack and exports the tenant ids", async () => {
@@ -76,6 +78,29 @@ describe("stack roles", () => {
       name: "tenant-hooli/agent",
       mountAccessor: "auth_kubernetes_platform",
     });
+  });
+
+  it("the prod platform exports what a tenants stack reads from it, as the mock StackReference answers", async () => {
+    const run = await runProgram({ stack: "prod" });
+    const { apiHost, runtimeClass, storageClass, agentImages } = platformReferenceOutputs();
+    expect(run.outputs).toMatchObject({ apiHost, runtimeClass, storageClass, agentImages });
+  });
+
+  it("a one-tenant stack declares at most 30 resources and no AWS resource, whatever else the platform runs", async () => {
+    const settings = { platformStack: "acme-corp/agent-platform/prod", vault: { configure: true, address: "https://vault.example.com:8200" }, tenants: [{ id: "hooli", modelProvider: "mistral" }] };
+    const { run, policies } = await planStackOffline("tenant-hooli", settings);
+    expect(run.resources.length).toBeLessThanOrEqual(30);
+    expect(run.resources.filter((r) => r.type.startsWith("aws:"))).toEqual([]);
+    expect(run.resources.filter((r) => r.type === "agent-platform:tenant:TenantStack").map((r) => r.name)).toEqual(["tenant-hooli"]);
+    expect(policies.mandatoryFailures).toBe(0);
+    expect(run.outputs.settings).toEqual(settings);
+  });
+
+  it("a tenants stack whose platform stack lacks an output it reads fails naming the output, declaring nothing", async () => {
+    const failure = await runProgram({ stack: "hooli", stackDocument: { config: shard }, mocks: { platformOutputs: { agentImages: undefined } } }).catch((e) => e);
+    expect(failure).toBeInstanceOf(ProgramFailed);
+    expect(failure.message).toBe("platform stack acme-corp/agent-platform/prod: output agentImages must hold gateway and authGuard images; run `pulumi up` on the platform stack first");
+    expect(failure.resources.map((r: { type: string }) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
   });
 
   it("a platform stack declares no tenant", async () => {
