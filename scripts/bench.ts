@@ -3,10 +3,13 @@
  * (the SDK alone registering as many bare resources). Each figure comes from a fresh process.
  *   npm run bench                      # 1, 10, 100, 1000 tenants
  *   npm run bench -- --sizes 1,10      # other sizes
+ *   npm run bench -- --sizes ""        # the per-tenant overhead only
  */
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { parseArgs } from "util";
+import { overheadReport } from "./bench/overhead";
+import { stackSetting } from "./engine/stackFile";
 
 interface Measurement {
   mode: string;
@@ -28,7 +31,10 @@ function measure(args: string[]): Measurement {
 
 function main(): void {
   const { values } = parseArgs({ options: { sizes: { type: "string", default: "1,10,100,1000" } } });
-  const sizes = values.sizes!.split(",").map(Number);
+  const sizes = values.sizes!.split(",").filter(Boolean).map(Number);
+  const sandboxNodes = (stackSetting("prod", "cluster") as { sandboxNodes: { instanceTypes: string[] } }).sandboxNodes.instanceTypes;
+  process.stdout.write(`${overheadReport(sandboxNodes).join("\n")}\n\n`);
+  if (sizes.length === 0) return;
   const baseline = measure(["program", "0"]);
   process.stdout.write(`platform alone: ${baseline.resources} resources, ${baseline.seconds.toFixed(1)} s, ${baseline.peakRssMiB.toFixed(0)} MiB\n\n`);
   const header = "| tenants | resources | per tenant | seconds | peak MiB | floor seconds | floor MiB | time ratio | memory ratio |";

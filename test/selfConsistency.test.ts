@@ -1,3 +1,4 @@
+import { AGENT_PROXY_RESOURCES, PROXY_RESOURCES } from "../components/mesh";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -142,6 +143,16 @@ describe("the pods the cluster would admit, as it mutates them first (admission-
     expect(token.projected.sources[0].serviceAccountToken.audience).toBe("istio-ca");
     const sidecars = [...(agent.initContainers ?? []), ...agent.containers].filter((c: any) => c.name === "istio-proxy");
     expect(sidecars.map((c: any) => c.volumeMounts.some((m: any) => m.name === "istio-token"))).toEqual([true]);
+  });
+
+  it("ISO-04 has Istio's injector size an agent's sidecar as its quota charges it, and other sidecars at the mesh default", () => {
+    const verdicts = prove(run);
+    const sidecarOf = (source: string) => {
+      const spec = verdicts.find((v) => v.source === source)!.admitted.spec;
+      return [...(spec.initContainers ?? []), ...spec.containers].find((c: any) => c.name === "istio-proxy").resources;
+    };
+    expect(sidecarOf("StatefulSet tenant-acme/agent")).toEqual(AGENT_PROXY_RESOURCES);
+    expect(sidecarOf("Deployment platform-api/platform-api")).toEqual(PROXY_RESOURCES);
   });
 
   it("ISO-09 ISO-10 ISO-11 still refuses, after injection, a projected API token, a root container and a missing RuntimeClass", () => {

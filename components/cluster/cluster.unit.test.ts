@@ -134,7 +134,7 @@ describe("cluster building blocks", () => {
         nodeSelector: { "agent-platform.io/sandbox": "gvisor" },
         tolerations: [{ key: "agent-platform.io/sandbox", operator: "Equal", value: "gvisor", effect: "NoSchedule" }],
       },
-      overhead: { podFixed: { cpu: "100m", memory: "128Mi" } },
+      overhead: { podFixed: { cpu: "50m", memory: "64Mi" } },
     });
     expect(containerdRuntimeConfig()).toContain(`[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runsc]`);
   });

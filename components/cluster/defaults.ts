@@ -12,6 +12,12 @@ export const SANDBOX_NODE_VALUE = "gvisor";
 export const SYSTEM_NODE_LABEL = "agent-platform.io/pool";
 
 export const RUNTIME_CLASS_NAME = "gvisor";
+/**
+ * What a gVisor sandbox adds to its pod (the Sentry and the gofer), declared on the RuntimeClass:
+ * the scheduler and the pod's cgroup count it, and every tenant quota charges it per pod
+ * (docs/decisions/tenant-overhead.md).
+ */
+export const SANDBOX_POD_OVERHEAD = { cpu: "50m", memory: "64Mi" } as const;
 /** The containerd runtime handler that runsc registers as; RuntimeClass.handler must equal it. */
 export const RUNSC_HANDLER = "runsc";
 

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../shared/labels";
-import { RUNSC_HANDLER, RUNTIME_CLASS_NAME, SANDBOX_NODE_LABEL, SANDBOX_NODE_VALUE, STORAGE_CLASS_NAME } from "./defaults";
+import { RUNSC_HANDLER, RUNTIME_CLASS_NAME, SANDBOX_NODE_LABEL, SANDBOX_NODE_VALUE, SANDBOX_POD_OVERHEAD, STORAGE_CLASS_NAME } from "./defaults";
 
 /**
  * ISO-10: pods that name this RuntimeClass run under runsc and are scheduled only onto the tainted
@@ -18,7 +18,7 @@ export function buildRuntimeClass(): k8s.types.input.node.v1.RuntimeClass {
       tolerations: [{ key: SANDBOX_NODE_LABEL, operator: "Equal", value: SANDBOX_NODE_VALUE, effect: "NoSchedule" }],
     },
     // The sandbox's own kernel and gofer use memory and CPU that quotas must account for.
-    overhead: { podFixed: { cpu: "100m", memory: "128Mi" } },
+    overhead: { podFixed: { ...SANDBOX_POD_OVERHEAD } },
   };
 }
 

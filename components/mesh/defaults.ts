@@ -92,9 +92,19 @@ export const CERT_MANAGER_RESOURCES = {
   startupapicheck: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
 } as const;
 
-/** Default size of every injected sidecar, agents' included (their quota must account for it). */
+/** Default size of every injected sidecar but the agents'. */
 export const PROXY_RESOURCES = {
   requests: { cpu: "100m", memory: "128Mi" },
+  limits: { cpu: "1", memory: "512Mi" },
+} as const;
+
+/**
+ * An agent's sidecar: one inbound route and istiod, a few requests a second, so it requests a
+ * fifth of the default and keeps the default's limits for bursts (docs/decisions/tenant-overhead.md).
+ * Set per pod through Istio's proxyCPU/proxyMemory annotations; the tenant quota charges it.
+ */
+export const AGENT_PROXY_RESOURCES = {
+  requests: { cpu: "20m", memory: "64Mi" },
   limits: { cpu: "1", memory: "512Mi" },
 } as const;
 

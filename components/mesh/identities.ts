@@ -4,6 +4,8 @@
  * docs/decisions/istio-and-gvisor.md).
  */
 
+import { AGENT_PROXY_RESOURCES } from "./defaults";
+
 /** Istio's root namespace (meshConfig.rootNamespace): policies here apply mesh-wide. */
 export const ISTIO_NAMESPACE = "istio-system";
 export const INGRESS_NAMESPACE = "istio-ingress";
@@ -72,5 +74,10 @@ export const PROXY_CONFIG_ANNOTATION = "proxy.istio.io/config";
  */
 export const AGENT_POD_ANNOTATIONS: Readonly<Record<string, string>> = {
   [INTERCEPTION_MODE_ANNOTATION]: "NONE",
+  // The injector sizes the agent's sidecar from these (Istio's sidecar.istio.io/proxy* annotations).
+  "sidecar.istio.io/proxyCPU": AGENT_PROXY_RESOURCES.requests.cpu,
+  "sidecar.istio.io/proxyMemory": AGENT_PROXY_RESOURCES.requests.memory,
+  "sidecar.istio.io/proxyCPULimit": AGENT_PROXY_RESOURCES.limits.cpu,
+  "sidecar.istio.io/proxyMemoryLimit": AGENT_PROXY_RESOURCES.limits.memory,
   [PROXY_CONFIG_ANNOTATION]: JSON.stringify({ proxyMetadata: { REWRITE_PROBE_LEGACY_LOCALHOST_DESTINATION: "true" } }),
 };

@@ -4,4 +4,4 @@ export type { MeshArgs, MeshValueOverrides } from "./args";
 export * from "./identities";
 export { buildAgentIngressPolicy, buildAgentSidecar } from "./security";
 export type { AgentSidecarOptions } from "./security";
-export { PUBLIC_GATEWAY_NAME, PROXY_RESOURCES } from "./defaults";
+export { AGENT_PROXY_RESOURCES, PUBLIC_GATEWAY_NAME, PROXY_RESOURCES } from "./defaults";

@@ -98,6 +98,10 @@ describe("mesh security baseline", () => {
     expect(AGENT_POD_ANNOTATIONS).toEqual({
       "sidecar.istio.io/interceptionMode": "NONE",
       "proxy.istio.io/config": '{"proxyMetadata":{"REWRITE_PROBE_LEGACY_LOCALHOST_DESTINATION":"true"}}',
+      "sidecar.istio.io/proxyCPU": "20m",
+      "sidecar.istio.io/proxyMemory": "64Mi",
+      "sidecar.istio.io/proxyCPULimit": "1",
+      "sidecar.istio.io/proxyMemoryLimit": "512Mi",
     });
   });
 

@@ -23,8 +23,13 @@ export const AGENT_UID = 1000;
 export const AUTH_GUARD_UID = 65532;
 export const EGRESS_PROXY_UID = 101;
 
-export const AUTH_GUARD_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } };
-export const EGRESS_PROXY_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
+/**
+ * What the platform adds to every tenant is requested at what it idles at, with room to burst up
+ * to the limits (docs/decisions/tenant-overhead.md): oauth2-proxy and a static Envoy idle at tens
+ * of MiB and a few millicores.
+ */
+export const AUTH_GUARD_RESOURCES = { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } };
+export const EGRESS_PROXY_RESOURCES = { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
 
 /**
  * Where secrets are mounted in tenant containers: always as read-only files, never as environment

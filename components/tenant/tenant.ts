@@ -2,7 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { TENANT_PLANS } from "../../config/defaults";
-import { PROXY_RESOURCES, buildAgentIngressPolicy, buildAgentSidecar } from "../mesh";
+import { AGENT_PROXY_RESOURCES, buildAgentIngressPolicy, buildAgentSidecar } from "../mesh";
+import { SANDBOX_POD_OVERHEAD } from "../cluster/defaults";
 import { standardLabels } from "../shared/labels";
 import { grantAgent } from "../vault/configuration";
 import { buildAgentSecretSync } from "../vault/operator";
@@ -19,7 +20,7 @@ import { buildAgentService, buildAgentStatefulSet, buildServiceAccount, buildWor
 export const PURGED_VOLUME_POLICY = "Delete";
 
 /** gVisor's per-pod overhead, declared on the RuntimeClass and charged against the quota. */
-const SANDBOX_OVERHEAD = { limits: { cpu: "100m", memory: "128Mi" } };
+const SANDBOX_OVERHEAD = { limits: { ...SANDBOX_POD_OVERHEAD } };
 
 /** Hosts every agent may reach: its provider's API and the platform API (NET-07). */
 export function allowedEgressHosts(args: Pick<TenantStackArgs, "tenant" | "platformApiHost">): string[] {
@@ -123,7 +124,7 @@ export class TenantStack extends pulumi.ComponentResource {
     const agentContainers = [
       gatewayResources(tenant),
       AUTH_GUARD_RESOURCES,
-      PROXY_RESOURCES,
+      AGENT_PROXY_RESOURCES,
       SANDBOX_OVERHEAD,
     ];
     // A suspended tenant's quota is zero: it reserves nothing and nothing of it can start.
