@@ -101,6 +101,12 @@ describe("stack configuration", () => {
     ]);
   });
 
+  it("rejects a domain whose xn-- label is not Punycode, which no https URL on it would accept", () => {
+    expect(problemsOf({ ...valid(), domain: "xn--0.a0.com", alertWebhookUrl: "https://hooks.example.com/x" })).toEqual([
+      'agent-platform:domain: must be a fully qualified lowercase DNS name (labels of letters, digits and \'-\', at least one dot, no wildcard, no scheme or port) (got "xn--0.a0.com")',
+    ]);
+  });
+
   it("rejects hostnames with a scheme, a wildcard or no dot", () => {
     const raw = {
       ...valid(),

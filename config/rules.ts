@@ -1,3 +1,4 @@
+import { domainToASCII } from "url";
 /**
  * Value rules shared by the stack-config schema. Each rule is a pure predicate plus the sentence
  * an operator reads when it fails, so error messages stay identical wherever a rule is used.
@@ -20,6 +21,8 @@ export function isHostname(value: string): boolean {
   const labels = value.split(".");
   if (labels.length < 2) return false;
   if (!labels.every((label) => HOSTNAME_LABEL.test(label))) return false;
+  // An `xn--` label must be valid Punycode: URLs (an https webhook on the domain) refuse it otherwise.
+  if (domainToASCII(value) !== value.toLowerCase()) return false;
   // A top-level label that is all digits would make "10.0.0.1" a hostname.
   return !/^[0-9]+$/.test(labels[labels.length - 1]);
 }

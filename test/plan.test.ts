@@ -73,7 +73,7 @@ describe("npm run plan", () => {
       "## Policy pack",
       "## Control coverage",
     ]);
-    expect(lines).toContain("| acme | medium | anthropic | api.anthropic.com | 20Gi |");
+    expect(lines).toContain("| acme | medium | anthropic | api.anthropic.com | 20Gi | active |");
     expect(lines).toContain("| alerts | to the alert webhook [secret] |");
     expect(lines.filter((l) => l.startsWith("| kube-system | (whole namespace) |"))).toHaveLength(1);
     expect(lines).toContain("| cluster-eks | `aws:eks/cluster:Cluster` | yes | - |");
@@ -130,10 +130,14 @@ describe("npm run plan", () => {
   });
 
   it("ISO-13 passes its own policy pack as a tenants shard, trusting the StorageClass its platform stack declares", () => {
+    // What `npm run tenant` gives a shard: its role, its platform stack and its tenants, nothing else.
     writeStack(work, "shard", (t) =>
-      t
-        .replace("agent-platform:stackRole: all", "agent-platform:stackRole: tenants\n  agent-platform:platformStack: example-org/agent-platform/prod")
-        .replace(/ {2}agent-platform:alertWebhookUrl:\n {4}secure: \S+\n/, ""),
+      [
+        "config:",
+        "  agent-platform:stackRole: tenants",
+        "  agent-platform:platformStack: example-org/agent-platform/prod",
+        t.slice(t.indexOf("  agent-platform:tenants:")),
+      ].join("\n"),
     );
     const result = plan("--stack", "shard", "--config-dir", work, "--out", path.join(work, "out-shard"));
     expect(result.stderr).toBe("");
