@@ -2,6 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { Gatekeeper } from "../components/admission/gatekeeper";
 import { Cluster } from "../components/cluster/cluster";
 import { SANDBOX_NODE_LABEL } from "../components/cluster/defaults";
+import { DataTier } from "../components/data/dataTier";
+import { dataTierEgress } from "../components/data/network";
+import type { PlatformApiDataAccess } from "../components/mesh/args";
 import { MONITORING_LABELS, Monitoring } from "../components/monitoring";
 import { Falco } from "../components/runtime/falco";
 import { runscMonitoringFlags, runtimeMonitoringNodeFiles } from "../components/runtime/gvisor";
@@ -40,12 +43,32 @@ export function buildPlatform(config: StackConfig, region: string, clusterName: 
   const network: ClusterNetworkInput = { ...clusterNetwork, dependsOn: [kubeSystem] };
   const onCluster = { providers: [cluster.provider], dependsOn: [cluster, kubeSystem] };
 
+  // DATA-01..04: the API's PostgreSQL and Valkey live in the foundation's private subnets, so only
+  // an EKS cluster (whose VPC the program knows) gets them; an existing cluster gets none.
+  const data = cluster.aws
+    ? new DataTier("data", {
+        clusterName,
+        eksClusterName: cluster.clusterName,
+        region,
+        settings: config.dataTier,
+        context: cluster.aws.context,
+        vpcId: cluster.aws.vpcId,
+        privateSubnetIds: cluster.aws.privateSubnetIds,
+        client: { namespace: PLATFORM_API_NAMESPACE, serviceAccount: PLATFORM_API_SERVICE_ACCOUNT },
+      })
+    : undefined;
+  const dataAccess: PlatformApiDataAccess | undefined =
+    data && cluster.aws
+      ? { env: data.env, securityGroupIds: [data.apiSecurityGroupId, cluster.aws.clusterSecurityGroupId], egress: dataTierEgress(config.cluster.vpcCidr) }
+      : undefined;
+
   const mesh = new Mesh(
     "mesh",
     {
       domain: config.domain,
       acmeEmail: config.acmeEmail,
       platformApi: config.platformApi,
+      dataAccess,
       dns01: { region, hostedZoneId: config.hostedZoneId },
       network,
     },
@@ -116,6 +139,8 @@ export function buildPlatform(config: StackConfig, region: string, clusterName: 
     runtimeClass: cluster.runtimeClassName,
     vaultAddress: vaultCluster.address,
     vaultSnapshotBucket: vaultCluster.snapshotBucket ?? null,
+    databaseEndpoint: data ? data.databaseEndpoint : null,
+    redisEndpoint: data ? data.cacheEndpoint : null,
     vaultKubernetesAuthPath: vaultConfig ? vaultConfig.kubernetesAuth.path : null,
     vaultKubernetesAuthAccessor: vaultConfig ? vaultConfig.kubernetesAuth.accessor : null,
   } satisfies Record<string, pulumi.Input<unknown> | null>;
