@@ -16,7 +16,7 @@ import { KubeSystemNetwork } from "../components/network/kubeSystem";
 import { VaultCluster } from "../components/vault/cluster";
 import { VaultConfiguration } from "../components/vault/configuration";
 import { VaultSecretsOperator } from "../components/vault/operator";
-import type { StackConfig } from "../config/schema";
+import { type StackConfig, dataTierSettings } from "../config/schema";
 import { istiodClusterIp, kubernetesClusterIp, type TenantContext, vaultProvider } from "./context";
 
 
@@ -50,7 +50,7 @@ export function buildPlatform(config: StackConfig, region: string, clusterName: 
         clusterName,
         eksClusterName: cluster.clusterName,
         region,
-        settings: config.dataTier,
+        settings: dataTierSettings(config),
         context: cluster.aws.context,
         vpcId: cluster.aws.vpcId,
         privateSubnetIds: cluster.aws.privateSubnetIds,

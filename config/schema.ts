@@ -83,8 +83,7 @@ const dataTierSchema = z
         maintenanceWindow: weeklyWindow.default(DATA_TIER_DEFAULTS.cache.maintenanceWindow),
       })
       .prefault({}),
-  })
-  .prefault({});
+  });
 
 const hostname = z.string().refine(isHostname, { error: HOSTNAME_RULE });
 const image = z.string().refine(isPinnedImage, { error: IMAGE_RULE });
@@ -322,7 +321,8 @@ const stackConfigObject = z.strictObject({
       })
       .prefault({}),
     alertWebhookUrl: z.url({ protocol: /^https$/, error: "must be an https:// URL" }).optional(),
-    dataTier: dataTierSchema,
+    // Absent unless set, so that an existing cluster, which gets no data tier, can refuse it.
+    dataTier: dataTierSchema.optional(),
     tenants: z
       .array(tenantSchema)
       .max(5000)
@@ -359,6 +359,14 @@ export const stackConfigSchema = stackConfigObject.superRefine((config, ctx) => 
     if (config.stackRole === "platform" && config.tenants.length > 0) {
       ctx.addIssue({ code: "custom", path: ["tenants"], message: "must be empty when stackRole is platform" });
     }
+    if (config.cluster.mode === "existing" && config.dataTier !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["dataTier"],
+        message:
+          "applies only when cluster.mode is eks: the data tier lives in the foundation's private subnets, and an existing cluster's data stores are the operator's (docs/decisions/data-tier-network.md)",
+      });
+    }
     if (config.stackRole !== "tenants" && config.cluster.mode === "eks") {
       if (!config.cluster.foundationStack) {
         ctx.addIssue({
@@ -383,6 +391,12 @@ export const stackConfigSchema = stackConfigObject.superRefine((config, ctx) => 
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type TenantConfig = StackConfig["tenants"][number];
 export type ClusterConfig = StackConfig["cluster"];
+export type DataTierConfig = z.output<typeof dataTierSchema>;
+
+/** The data tier's settings: the configured ones, or every documented default. */
+export function dataTierSettings(config: Pick<StackConfig, "dataTier">): DataTierConfig {
+  return config.dataTier ?? dataTierSchema.parse({});
+}
 
 /** The top-level keys of the `agent-platform:` config namespace, a foundation stack's included. */
 export const CONFIG_KEYS = [...Object.keys(stackConfigObject.shape), "foundation"] as (keyof StackConfig | "foundation")[];

@@ -105,7 +105,7 @@ describe("the data tier of the prod plan", () => {
       replicationGroupId: "agent-platform-prod-sessions",
       engine: "valkey",
       engineVersion: "8.0",
-      numCacheClusters: 2,
+      numCacheClusters: 3,
       transitEncryptionEnabled: true,
       transitEncryptionMode: "required",
       atRestEncryptionEnabled: true,
