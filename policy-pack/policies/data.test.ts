@@ -1,4 +1,6 @@
+import { UNKNOWN } from "../../scripts/engine/mocks";
 import { clone, messages, resource } from "../fixtures";
+import { runPolicies } from "../testing";
 import { cacheHardened, cacheUserNoPassword, dataStoreIngressBySecurityGroup, databaseHardened, databaseNoStaticPassword, databaseTlsRequired } from "./data";
 
 const KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/data";
@@ -123,5 +125,17 @@ describe("data tier policies", () => {
         rule({ fromPort: 5000, toPort: 7000, cidrIpv6: "::/0" }),
       ]),
     ).toEqual([open, open, open, open]);
+  });
+  it("DATA-01 DATA-03 decide in a first preview: a key, group or password not yet known is still set", () => {
+    const preview = [db({ kmsKeyId: UNKNOWN }), cache({ kmsKeyId: UNKNOWN }), rule({ referencedSecurityGroupId: UNKNOWN })];
+    const run = runPolicies([databaseHardened, cacheHardened, dataStoreIngressBySecurityGroup], preview);
+    expect([run.violations, run.undecided]).toEqual([[], []]);
+    // The harness does treat the marker as unknown: a rule that must read the value waits for it.
+    const group = resource("aws:rds/parameterGroup:ParameterGroup", { name: "pg", family: "postgres17", parameters: [{ name: "rds.force_ssl", value: UNKNOWN }] });
+    expect(runPolicies([databaseTlsRequired], [group]).undecided.map((u) => u.policy)).toEqual(["database-tls-required"]);
+    // A generated password is a password, known or not.
+    expect(messages(databaseNoStaticPassword, [db({ password: UNKNOWN })])).toEqual([
+      "RDS instance prod-platform is given a password: remove it and set manageMasterUserPassword: true.",
+    ]);
   });
 });

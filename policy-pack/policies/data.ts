@@ -1,4 +1,4 @@
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { ResourceValidationPolicy, UnknownValueError } from "@pulumi/policy";
 import { forTypes } from "./k8s";
 
 const RDS_INSTANCE = "aws:rds/instance:Instance";
@@ -7,7 +7,19 @@ const CACHE_USER = "aws:elasticache/user:User";
 /** The ports of the data stores: rules opening them must name a security group, not addresses. */
 const DATA_PORTS = [5432, 6379];
 
-const present = (value: unknown) => value !== undefined && value !== null && value !== "";
+/**
+ * Whether a property is set. A value unknown in a preview is one computed from another resource (a
+ * key's ARN, a group's ID): it is set, and the rule can decide without waiting for it.
+ */
+function present(props: Record<string, unknown>, key: string): boolean {
+  try {
+    const value = props[key];
+    return value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0);
+  } catch (error) {
+    if (error instanceof UnknownValueError) return true;
+    throw error;
+  }
+}
 
 export const databaseHardened: ResourceValidationPolicy = {
   name: "database-hardened",
@@ -15,7 +27,7 @@ export const databaseHardened: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: forTypes([RDS_INSTANCE], (props, args, report) => {
     const db = `RDS instance ${props.identifier ?? args.name}`;
-    if (props.storageEncrypted !== true || !present(props.kmsKeyId)) report(`${db} is not encrypted with a customer-managed key: set storageEncrypted: true and kmsKeyId.`);
+    if (props.storageEncrypted !== true || !present(props, "kmsKeyId")) report(`${db} is not encrypted with a customer-managed key: set storageEncrypted: true and kmsKeyId.`);
     if (props.multiAz !== true) report(`${db} is single-AZ: set multiAz: true.`);
     if (props.publiclyAccessible === true) report(`${db} is publicly accessible: set publiclyAccessible: false.`);
     if (props.deletionProtection !== true) report(`${db} can be deleted: set deletionProtection: true.`);
@@ -30,7 +42,7 @@ export const databaseNoStaticPassword: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: forTypes([RDS_INSTANCE], (props, args, report) => {
     const db = `RDS instance ${props.identifier ?? args.name}`;
-    if (present(props.password) || present(props.passwordWo)) report(`${db} is given a password: remove it and set manageMasterUserPassword: true.`);
+    if (present(props, "password") || present(props, "passwordWo")) report(`${db} is given a password: remove it and set manageMasterUserPassword: true.`);
     else if (props.manageMasterUserPassword !== true && props.replicateSourceDb === undefined) report(`${db} does not let RDS manage its master password: set manageMasterUserPassword: true.`);
     if (props.iamDatabaseAuthenticationEnabled !== true) report(`${db} does not accept IAM authentication: set iamDatabaseAuthenticationEnabled: true.`);
   }),
@@ -56,9 +68,9 @@ export const cacheHardened: ResourceValidationPolicy = {
     if (props.transitEncryptionEnabled !== true || props.transitEncryptionMode === "preferred") {
       report(`${group} accepts connections without TLS: set transitEncryptionEnabled: true and transitEncryptionMode: "required".`);
     }
-    if (props.atRestEncryptionEnabled !== true || !present(props.kmsKeyId)) report(`${group} is not encrypted at rest with a customer-managed key: set atRestEncryptionEnabled: true and kmsKeyId.`);
-    if (!((props.userGroupIds ?? []) as unknown[]).length) report(`${group} authenticates no one: attach an RBAC user group (userGroupIds).`);
-    if (present(props.authToken) || present(props.authTokenWo)) report(`${group} is given an AUTH token: remove it and authenticate RBAC users with IAM.`);
+    if (props.atRestEncryptionEnabled !== true || !present(props, "kmsKeyId")) report(`${group} is not encrypted at rest with a customer-managed key: set atRestEncryptionEnabled: true and kmsKeyId.`);
+    if (!present(props, "userGroupIds")) report(`${group} authenticates no one: attach an RBAC user group (userGroupIds).`);
+    if (present(props, "authToken") || present(props, "authTokenWo")) report(`${group} is given an AUTH token: remove it and authenticate RBAC users with IAM.`);
     if (props.automaticFailoverEnabled !== true || props.multiAzEnabled !== true) report(`${group} does not fail over across zones: set automaticFailoverEnabled: true and multiAzEnabled: true.`);
   }),
 };
@@ -70,7 +82,7 @@ export const cacheUserNoPassword: ResourceValidationPolicy = {
   validateResource: forTypes([CACHE_USER], (props, args, report) => {
     const user = `ElastiCache user ${props.userId ?? args.name}`;
     const type = props.authenticationMode?.type ?? (props.noPasswordRequired ? "no-password-required" : "password");
-    if (present(props.passwords) || present(props.passwordsWo) || type === "password") report(`${user} authenticates with a password: use authenticationMode { type: "iam" }.`);
+    if (present(props, "passwords") || present(props, "passwordsWo") || type === "password") report(`${user} authenticates with a password: use authenticationMode { type: "iam" }.`);
     else if (type === "no-password-required" && !/^off\b/.test(String(props.accessString ?? ""))) report(`${user} needs no password and is enabled: switch it off ("off -@all") or use IAM.`);
   }),
 };
@@ -84,7 +96,7 @@ export const dataStoreIngressBySecurityGroup: ResourceValidationPolicy = {
     const to = Number(props.toPort ?? props.fromPort);
     const opens = String(props.ipProtocol) === "-1" || DATA_PORTS.some((port) => port >= from && port <= to);
     if (!opens) args.notApplicable("opens no data store port");
-    if (!present(props.referencedSecurityGroupId) || present(props.cidrIpv4) || present(props.cidrIpv6) || present(props.prefixListId)) {
+    if (!present(props, "referencedSecurityGroupId") || present(props, "cidrIpv4") || present(props, "cidrIpv6") || present(props, "prefixListId")) {
       report(`Security group rule ${args.name} opens a data store port to addresses: admit the platform API's security group (referencedSecurityGroupId) only.`);
     }
   }),
