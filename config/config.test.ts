@@ -293,7 +293,7 @@ describe("foundation stack configuration", () => {
       'agent-platform:foundation.vpcCidr: must be a private (RFC 1918) block between /16 and /20, room for six subnets (got "8.8.0.0/16")',
     ]);
   });
-  it("gives the data tier its documented defaults, and refuses sizes, retention and windows outside the rules, naming each field", () => {
+  it("DATA-01 DATA-03 give the data tier its documented defaults, and refuse sizes, retention and windows outside the rules, naming each field", () => {
     expect(dataTierSettings(parseStackConfig(valid(), SECRETS))).toEqual({
       database: {
         instanceClass: "db.m7g.large",
