@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { VAULT_CONFIG } from "../vault/defaults";
 import { CACHE_PORT, DATABASE_IAM_USER, DATABASE_NAME, DATABASE_PORT } from "./defaults";
 
 export interface DataEndpoints {
@@ -19,7 +20,8 @@ export interface EnvVar {
  * What the platform API needs to reach its stores, and nothing secret: hosts, ports, names, TLS
  * and how to authenticate. Both stores take IAM tokens the API signs with its Pod Identity
  * credentials (docs/decisions/data-tier-credentials.md); verify-full checks the RDS certificate
- * against the RDS CA bundle the image carries.
+ * against the RDS CA bundle the image carries. APP-04: platform credentials reach the database
+ * only as ciphertext of the Transit key the API's Vault policy may encrypt and decrypt with.
  */
 export function buildDataEnv(endpoints: DataEndpoints): EnvVar[] {
   return [
@@ -36,5 +38,7 @@ export function buildDataEnv(endpoints: DataEndpoints): EnvVar[] {
     { name: "REDIS_AUTH", value: "iam" },
     { name: "REDIS_CACHE_NAME", value: endpoints.cacheName },
     { name: "REDIS_TLS", value: "true" },
+    { name: "VAULT_TRANSIT_MOUNT", value: VAULT_CONFIG.transitPath },
+    { name: "VAULT_TRANSIT_KEY", value: VAULT_CONFIG.transitKey },
   ];
 }

@@ -1,4 +1,5 @@
 import { planSubnets } from "../cluster/network";
+import { platformApiPolicyRules } from "../vault/policies";
 import type { AccountContext } from "../cluster/kms";
 import { apiDataAccessPolicy, tierRules } from "./access";
 import { buildApiUserArgs, buildDisabledDefaultUserArgs, buildReplicationGroupArgs } from "./cache";
@@ -112,6 +113,9 @@ describe("data tier building blocks", () => {
     const env = buildDataEnv({ region: "eu-west-1", databaseHost: "db.example", cacheHost: "cache.example", cacheName: "prod-sessions", cacheUser: "prod-api" });
     expect(env.filter((e) => /PASSWORD|SECRET|TOKEN/.test(e.name))).toEqual([]);
     expect(env.find((e) => e.name === "DATABASE_SSLMODE")!.value).toBe("verify-full");
+    // APP-04: the key the API is told to encrypt credentials with is the one its Vault policy allows.
+    const transit = `${env.find((e) => e.name === "VAULT_TRANSIT_MOUNT")!.value}/encrypt/${env.find((e) => e.name === "VAULT_TRANSIT_KEY")!.value}`;
+    expect(platformApiPolicyRules().map((r) => r.path)).toContain(transit);
   });
 
   it("refuses a cluster name too long or malformed for the tier's identifiers, and storage that cannot grow, naming the field", () => {

@@ -153,6 +153,8 @@ describe("the data tier of the prod plan", () => {
       { name: "REDIS_AUTH", value: "iam" },
       { name: "REDIS_CACHE_NAME", value: "agent-platform-prod-sessions" },
       { name: "REDIS_TLS", value: "true" },
+      { name: "VAULT_TRANSIT_MOUNT", value: "transit" },
+      { name: "VAULT_TRANSIT_KEY", value: "platform-credentials" },
     ]);
     expect(env.some((e: any) => e.valueFrom)).toBe(false);
   });
