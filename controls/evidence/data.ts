@@ -3,19 +3,18 @@ import { Evidence } from "../types";
 const DATA = "components/data";
 const UNIT = `${DATA}/data.unit.test.ts`;
 const PROGRAM = `${DATA}/dataTier.test.ts`;
-const PACK = "policy-pack/policies/data.ts";
-const PACK_TEST = "policy-pack/policies/data.test.ts";
 const NETWORK = "test/network.test.ts";
 
 const component = (file: string, symbol: string) => ({ kind: "component" as const, file: `${DATA}/${file}`, symbol });
-const policy = (name: string) => ({ kind: "policy" as const, file: PACK, symbol: `name: "${name}"` });
 
 const KEY = { file: UNIT, test: "DATA-01 DATA-03 lets the data key be used only through RDS, ElastiCache and Secrets Manager, by this account" };
-const PREVIEW = { file: PACK_TEST, test: "DATA-01 DATA-03 decide in a first preview: a key, group or password not yet known is still set" };
 const CONFIG = { file: "config/config.test.ts", test: "DATA-01 DATA-03 give the data tier its documented defaults, and refuse sizes, retention and windows outside the rules, naming each field" };
 const ROLE = { file: PROGRAM, test: "DATA-02 DATA-04 lets only the platform API's Pod Identity role connect, as its own users" };
 
-/** The platform API's data tier (components/data): what it enforces, and the tests that fail without it. */
+/**
+ * The platform API's data tier (components/data): what its declarations enforce, and the tests that
+ * fail without them. The pack's data rules are in policy.ts, with the pack's other rules.
+ */
 export const dataEvidence: Evidence[] = [
   {
     control: "DATA-01",
@@ -30,16 +29,11 @@ export const dataEvidence: Evidence[] = [
       component("kms.ts", "dataKeyPolicy"),
       component("dataTier.ts", "protect: true"),
       { kind: "config", file: "config/schema.ts", symbol: "must be at least 7 (DATA-01" },
-      policy("database-hardened"),
-      policy("database-tls-required"),
     ],
     provenBy: [
       KEY,
       { file: UNIT, test: "DATA-01 requires TLS and builds a database without any password argument" },
       { file: PROGRAM, test: "DATA-01 declares a Multi-AZ, private, encrypted, protected PostgreSQL with PITR backups and a final snapshot" },
-      { file: PACK_TEST, test: "DATA-01 passes the hardened database and fails an unencrypted, single-AZ, public, deletable one without backups" },
-      { file: PACK_TEST, test: "DATA-01 requires TLS in every PostgreSQL parameter group" },
-      PREVIEW,
       CONFIG,
     ],
   },
@@ -51,16 +45,12 @@ export const dataEvidence: Evidence[] = [
       component("cache.ts", 'authenticationMode: { type: "iam" }'),
       component("access.ts", "apiDataAccessPolicy"),
       component("connection.ts", "buildDataEnv"),
-      policy("database-no-static-password"),
-      policy("cache-user-no-password"),
     ],
     provenBy: [
       { file: UNIT, test: "DATA-02 grants the API's role rds-db:connect for its own user and elasticache:Connect for its own cache and user only" },
       { file: PROGRAM, test: "DATA-02 holds no database or Redis password in any input, output or config value" },
       ROLE,
       { file: PROGRAM, test: "DATA-02 hands the API its connection facts as plain settings, none of them secret" },
-      { file: PACK_TEST, test: "DATA-02 fails a database given a password, or one whose password RDS does not manage, or without IAM authentication" },
-      { file: PACK_TEST, test: "DATA-02 fails an ElastiCache user with a password, or an enabled one with none" },
     ],
     limitations: [
       "The credentials are IAM authentication tokens (15 minutes, signed with the API's Pod Identity role), not Vault database-engine leases as the control's title says; docs/decisions/data-tier-credentials.md records why and what a Vault engine would add.",
@@ -77,14 +67,11 @@ export const dataEvidence: Evidence[] = [
       component("cache.ts", 'accessString: "off -@all"'),
       component("kms.ts", "dataKeyPolicy"),
       { kind: "config", file: "config/schema.ts", symbol: "must be at least 2 (DATA-03" },
-      policy("cache-hardened"),
     ],
     provenBy: [
       { file: UNIT, test: "DATA-03 builds Redis users that cannot log in with a password, and a group that requires TLS" },
       { file: PROGRAM, test: "DATA-03 declares a Multi-AZ Valkey replication group with TLS required, a customer-managed key and IAM-authenticated users" },
-      { file: PACK_TEST, test: "DATA-03 passes the hardened replication group and fails each weakened variant" },
       KEY,
-      PREVIEW,
       CONFIG,
     ],
   },
@@ -96,14 +83,12 @@ export const dataEvidence: Evidence[] = [
       component("network.ts", "dataTierEgress"),
       { kind: "component", file: "components/cluster/addons.ts", symbol: 'ENABLE_POD_ENI: "true"' },
       { kind: "component", file: "components/mesh/network.ts", symbol: "...dataEgress" },
-      policy("data-store-ingress-by-security-group"),
     ],
     provenBy: [
       { file: UNIT, test: "DATA-04 admits each store's port from the API's group only, and lets that group reach nothing else" },
       { file: UNIT, test: "DATA-04 names the private subnets, every one the foundation plans and no public one, in the API's egress" },
       { file: PROGRAM, test: "DATA-04 admits into the stores only the security group the platform API's pods alone carry" },
       ROLE,
-      { file: PACK_TEST, test: "DATA-04 fails a rule that opens a data store's port to addresses instead of the API's security group" },
       { file: NETWORK, test: "DATA-04 lets only the platform API reach the data tier's ports; no tenant and no other platform workload can" },
     ],
     limitations: [
