@@ -2,6 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { Gatekeeper } from "../components/admission/gatekeeper";
 import { Cluster } from "../components/cluster/cluster";
 import { SANDBOX_NODE_LABEL } from "../components/cluster/defaults";
+import { DataTier } from "../components/data/dataTier";
+import { dataTierEgress } from "../components/data/network";
+import type { PlatformApiDataAccess } from "../components/mesh/args";
 import { MONITORING_LABELS, Monitoring } from "../components/monitoring";
 import { Falco } from "../components/runtime/falco";
 import { runscMonitoringFlags, runtimeMonitoringNodeFiles } from "../components/runtime/gvisor";
@@ -13,7 +16,7 @@ import { KubeSystemNetwork } from "../components/network/kubeSystem";
 import { VaultCluster } from "../components/vault/cluster";
 import { VaultConfiguration } from "../components/vault/configuration";
 import { VaultSecretsOperator } from "../components/vault/operator";
-import type { StackConfig } from "../config/schema";
+import { type StackConfig, dataTierSettings } from "../config/schema";
 import { istiodClusterIp, kubernetesClusterIp, type TenantContext, vaultProvider } from "./context";
 
 
@@ -40,12 +43,32 @@ export function buildPlatform(config: StackConfig, region: string, clusterName: 
   const network: ClusterNetworkInput = { ...clusterNetwork, dependsOn: [kubeSystem] };
   const onCluster = { providers: [cluster.provider], dependsOn: [cluster, kubeSystem] };
 
+  // DATA-01..04: the API's PostgreSQL and Valkey live in the foundation's private subnets, so only
+  // an EKS cluster (whose VPC the program knows) gets them; an existing cluster gets none.
+  const data = cluster.aws
+    ? new DataTier("data", {
+        clusterName,
+        eksClusterName: cluster.clusterName,
+        region,
+        settings: dataTierSettings(config),
+        context: cluster.aws.context,
+        vpcId: cluster.aws.vpcId,
+        privateSubnetIds: cluster.aws.privateSubnetIds,
+        client: { namespace: PLATFORM_API_NAMESPACE, serviceAccount: PLATFORM_API_SERVICE_ACCOUNT },
+      })
+    : undefined;
+  const dataAccess: PlatformApiDataAccess | undefined =
+    data && cluster.aws
+      ? { env: data.env, securityGroupIds: [data.apiSecurityGroupId, cluster.aws.clusterSecurityGroupId], egress: dataTierEgress(config.cluster.vpcCidr) }
+      : undefined;
+
   const mesh = new Mesh(
     "mesh",
     {
       domain: config.domain,
       acmeEmail: config.acmeEmail,
       platformApi: config.platformApi,
+      dataAccess,
       dns01: { region, hostedZoneId: config.hostedZoneId },
       network,
     },
@@ -118,6 +141,8 @@ export function buildPlatform(config: StackConfig, region: string, clusterName: 
     agentImages: config.agentImages,
     vaultAddress: vaultCluster.address,
     vaultSnapshotBucket: vaultCluster.snapshotBucket ?? null,
+    databaseEndpoint: data ? data.databaseEndpoint : null,
+    redisEndpoint: data ? data.cacheEndpoint : null,
     vaultKubernetesAuthPath: vaultConfig ? vaultConfig.kubernetesAuth.path : null,
     vaultKubernetesAuthAccessor: vaultConfig ? vaultConfig.kubernetesAuth.accessor : null,
   } satisfies Record<string, pulumi.Input<unknown> | null>;

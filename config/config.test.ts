@@ -1,5 +1,6 @@
 import { ConfigError } from "./errors";
 import { parseFoundationConfig, parseStackConfig, parseTenantsConfig } from "./load";
+import { dataTierSettings } from "./schema";
 
 const FOUNDATION_STACK = "acme-corp/agent-platform/prod-foundation";
 const DEPLOYER = "arn:aws:iam::123456789012:role/deployer";
@@ -288,6 +289,53 @@ describe("foundation stack configuration", () => {
     expect(foundationProblems(foundation({ vpcCidr: "8.8.0.0/16" }))).toEqual([
       'agent-platform:foundation.vpcCidr: must be a private (RFC 1918) block between /16 and /20, room for six subnets (got "8.8.0.0/16")',
     ]);
+  });
+  it("DATA-01 DATA-03 give the data tier its documented defaults, and refuse sizes, retention and windows outside the rules, naming each field", () => {
+    expect(dataTierSettings(parseStackConfig(valid(), SECRETS))).toEqual({
+      database: {
+        instanceClass: "db.m7g.large",
+        allocatedStorageGiB: 50,
+        maxAllocatedStorageGiB: 200,
+        backupRetentionDays: 14,
+        backupWindow: "03:00-04:00",
+        maintenanceWindow: "sun:04:30-sun:05:30",
+      },
+      cache: { nodeType: "cache.m7g.large", numCacheClusters: 2, snapshotRetentionDays: 7, snapshotWindow: "02:00-03:00", maintenanceWindow: "sun:05:30-sun:06:30" },
+    });
+    const configured = parseStackConfig({ ...valid(), dataTier: { database: { backupRetentionDays: 30 }, cache: { numCacheClusters: 3 } } }, SECRETS);
+    expect([dataTierSettings(configured).database.backupRetentionDays, dataTierSettings(configured).database.instanceClass, dataTierSettings(configured).cache.numCacheClusters]).toEqual([
+      30,
+      "db.m7g.large",
+      3,
+    ]);
+    const raw = {
+      ...valid(),
+      dataTier: {
+        database: { instanceClass: "m7g.large", backupRetentionDays: 3, allocatedStorageGiB: 100, maxAllocatedStorageGiB: 50, maintenanceWindow: "sunday 4am" },
+        cache: { numCacheClusters: 1, snapshotWindow: "25:00-26:00" },
+        password: "hunter22",
+      },
+    };
+    expect(problemsOf(raw)).toEqual([
+      'agent-platform:dataTier.database.instanceClass: must be an RDS instance class, e.g. db.m7g.large (got "m7g.large")',
+      "agent-platform:dataTier.database.backupRetentionDays: must be at least 7 (DATA-01: a week of point-in-time recovery) (got 3)",
+      'agent-platform:dataTier.database.maintenanceWindow: must be a UTC window ddd:hh:mm-ddd:hh:mm, e.g. sun:04:30-sun:05:30 (got "sunday 4am")',
+      "agent-platform:dataTier.database.maxAllocatedStorageGiB: must be at least allocatedStorageGiB (100) (got 50)",
+      "agent-platform:dataTier.cache.numCacheClusters: must be at least 2 (DATA-03: a replica in another zone to fail over to) (got 1)",
+      'agent-platform:dataTier.cache.snapshotWindow: must be a UTC window hh:mm-hh:mm, e.g. 03:00-04:00 (got "25:00-26:00")',
+      'agent-platform:dataTier.password: is not a known setting (check the spelling against Pulumi.yaml) (got "hunter22")',
+    ]);
+    expect(problemsOf({ ...valid(), dataTier: { database: { allocatedStorageGiB: 100, maxAllocatedStorageGiB: 50 } } })).toEqual([
+      "agent-platform:dataTier.database.maxAllocatedStorageGiB: must be at least allocatedStorageGiB (100) (got 50)",
+    ]);
+  });
+
+  it("refuses a data tier on an existing cluster, whose data stores are the operator's", () => {
+    const raw = { ...valid(), cluster: { mode: "existing", kubeconfigContext: "ops" }, dataTier: { cache: { numCacheClusters: 3 } } };
+    expect(problemsOf(raw)).toEqual([
+      "agent-platform:dataTier: applies only when cluster.mode is eks: the data tier lives in the foundation's private subnets, and an existing cluster's data stores are the operator's (docs/decisions/data-tier-network.md) (got {\"cache\":{\"numCacheClusters\":3}})",
+    ]);
+    expect(dataTierSettings(parseStackConfig({ ...valid(), cluster: { mode: "existing", kubeconfigContext: "ops" } }, SECRETS)).cache.numCacheClusters).toBe(2);
   });
 });
 

@@ -21,6 +21,7 @@ import {
   parseIpv4Cidr,
 } from "./rules";
 import { stackReference, tenantListSchema, vaultSchema } from "./tenantSchema";
+import { dataTierSchema } from "./dataTierSchema";
 
 interface NodePoolDefaults {
   instanceTypes: readonly string[];
@@ -189,6 +190,8 @@ const stackConfigObject = z.strictObject({
       .prefault({}),
     vault: vaultSchema,
     alertWebhookUrl: z.url({ protocol: /^https$/, error: "must be an https:// URL" }).optional(),
+    // Absent unless set, so that an existing cluster, which gets no data tier, can refuse it.
+    dataTier: dataTierSchema.optional(),
     tenants: tenantListSchema,
 });
 
@@ -203,6 +206,14 @@ export const stackConfigSchema = stackConfigObject.superRefine((config, ctx) => 
     }
     if (config.stackRole === "platform" && config.tenants.length > 0) {
       ctx.addIssue({ code: "custom", path: ["tenants"], message: "must be empty when stackRole is platform" });
+    }
+    if (config.cluster.mode === "existing" && config.dataTier !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["dataTier"],
+        message:
+          "applies only when cluster.mode is eks: the data tier lives in the foundation's private subnets, and an existing cluster's data stores are the operator's (docs/decisions/data-tier-network.md)",
+      });
     }
     if (config.cluster.mode === "eks") {
       if (!config.cluster.foundationStack) {
@@ -227,6 +238,12 @@ export const stackConfigSchema = stackConfigObject.superRefine((config, ctx) => 
 /** The validated stack configuration, with every default applied. */
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type ClusterConfig = StackConfig["cluster"];
+export type DataTierConfig = z.output<typeof dataTierSchema>;
+
+/** The data tier's settings: the configured ones, or every documented default. */
+export function dataTierSettings(config: Pick<StackConfig, "dataTier">): DataTierConfig {
+  return config.dataTier ?? dataTierSchema.parse({});
+}
 
 /** The top-level keys of the `agent-platform:` config namespace, a foundation stack's included. */
 export const CONFIG_KEYS = [...Object.keys(stackConfigObject.shape), "foundation", "platformStack"] as (keyof StackConfig | "foundation" | "platformStack")[];

@@ -3,6 +3,7 @@ import { admissionEvidence } from "./evidence/admission";
 import { chartEvidence } from "./evidence/charts";
 import { clusterEvidence } from "./evidence/cluster";
 import { configEvidence } from "./evidence/config";
+import { dataEvidence } from "./evidence/data";
 import { meshEvidence } from "./evidence/mesh";
 import { monitoringEvidence } from "./evidence/monitoring";
 import { networkEvidence } from "./evidence/network";
@@ -13,7 +14,7 @@ import { vaultEvidence } from "./evidence/vault";
 import { Control, Enforcement, Evidence, Layer } from "./types";
 
 /** Evidence from every part of the program; each component adds its own file here. */
-export const EVIDENCE: Evidence[] = [...configEvidence, ...clusterEvidence, ...meshEvidence, ...vaultEvidence, ...admissionEvidence, ...chartEvidence, ...runtimeEvidence, ...tenantEvidence, ...networkEvidence, ...monitoringEvidence, ...policyEvidence];
+export const EVIDENCE: Evidence[] = [...configEvidence, ...clusterEvidence, ...meshEvidence, ...vaultEvidence, ...admissionEvidence, ...chartEvidence, ...runtimeEvidence, ...tenantEvidence, ...networkEvidence, ...monitoringEvidence, ...policyEvidence, ...dataEvidence];
 
 const LAYER_OF: Record<Enforcement["kind"], Layer> = {
   component: "decl",

@@ -8,11 +8,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments, stringify } from "yaml";
+import { privateBlocks } from "../components/data/network";
 import { renderManifests } from "../scripts/plan/manifests";
 import { mockClusterIp } from "../scripts/engine/mocks";
 import type { CapturedResource } from "../scripts/engine/capture";
 import { runProgram } from "../scripts/engine/run";
-import { YAML_OPTIONS, analyze, connectivityMap } from "./network/analyzer";
+import { YAML_OPTIONS, analyze, connAtoms, connectivityMap, mergeIntervals, parseRanges, subtract } from "./network/analyzer";
 import { CHART_WORKLOADS, UNLISTED, probeManifests, unlistedProbe } from "./network/chartWorkloads";
 import { CHART_SERVICES, EgressPeerUse, clusterIpMismatches } from "./network/clusterIp";
 import { AddressFacts, PLATFORM_FLOWS, W, asConnections, dnsFlows, namedSets, tenantFlows } from "./network/intendedMap";
@@ -23,6 +24,7 @@ const PROD: AddressFacts = {
   apiServer: mockClusterIp("kubernetes"),
   nodeNetwork: ["10.40.0.0/16"],
   vpcResolver: "10.40.0.2",
+  dataTier: privateBlocks("10.40.0.0/16"),
 };
 const SETS = namedSets(PROD);
 const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"];
@@ -139,6 +141,20 @@ describe("network connectivity of the prod plan, computed by np-guard's netpol-a
     expect(lines(/\/agent\[StatefulSet\] => /)).toEqual(
       TENANTS.flatMap((t) => [`${W.agent(t)} => ${W.egressProxy(t)} : TCP 3128`, `${W.agent(t)} => ${W.istiod} : TCP 15012`]).sort(),
     );
+  });
+
+  it("DATA-04 lets only the platform API reach the data tier's ports; no tenant and no other platform workload can", () => {
+    const dataTier = SETS["data-tier"];
+    const reaches = (line: string) => {
+      const [flow, conn] = line.split(" : ");
+      const dst = flow.split(" => ")[1];
+      if (dst.includes("/")) return false;
+      const set = mergeIntervals(dst.split(" + ").flatMap((name) => SETS[name] ?? parseRanges(name) ?? []));
+      const overlaps = JSON.stringify(subtract(dataTier, set)) !== JSON.stringify(dataTier);
+      return overlaps && connAtoms(conn).some((atom) => ["*", "TCP/5432", "TCP/6379"].includes(atom));
+    };
+    expect(map.filter(reaches)).toEqual([`${W.platformApi} => data-tier : TCP 5432,6379`]);
+    expect(SETS["data-tier"]).toEqual([[0x0a280000, 0x0a28dfff]]);
   });
 
   it("names every platform flow and lets the stray pod of each namespace do no more than resolve names", () => {

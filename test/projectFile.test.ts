@@ -13,7 +13,7 @@ describe("Pulumi.yaml", () => {
   });
 
   it("describes every setting and types every scalar one", () => {
-    const structured = ["cluster", "foundation", "platformApi", "agentImages", "admission", "vault", "tenants"];
+    const structured = ["cluster", "foundation", "platformApi", "agentImages", "admission", "vault", "dataTier", "tenants"];
     const problems = Object.entries(declared).flatMap(([key, d]) => {
       const name = key.replace(/^agent-platform:/, "");
       const issues: string[] = [];
@@ -43,6 +43,7 @@ describe("Pulumi.yaml", () => {
       agentImages: {},
       admission: {},
       vault: {},
+      dataTier: {},
       tenants: [],
     });
     // Each stack file of the repository passes the CLI's rules (they throw otherwise).

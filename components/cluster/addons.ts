@@ -46,7 +46,19 @@ export const PRESERVED_ADDONS: readonly AddonName[] = ["vpc-cni", "kube-proxy", 
  * stays denied (aws-network-policy-agent, controllers/policyendpoints_controller.go), so every
  * namespace with non-host-network pods needs its own allow policies.
  */
-export const VPC_CNI_CONFIGURATION = { enableNetworkPolicy: "true", env: { NETWORK_POLICY_ENFORCING_MODE: "strict" } } as const;
+/**
+ * ENABLE_POD_ENI turns on security groups for pods (EKS user guide, security-groups-pods-deployment:
+ * the plugin then asks the VPC resource controller, which needs AmazonEKSVPCResourceController on
+ * the cluster role, for a trunk ENI per node). Only the platform API's pods carry a
+ * SecurityGroupPolicy, so they alone hold the group the data tier admits
+ * (docs/decisions/data-tier-network.md). POD_SECURITY_GROUP_ENFORCING_MODE `standard` keeps the
+ * node's rules and source NAT for a branch-ENI pod's traffic that is not to the VPC, and kubelet
+ * probes working, where `strict` would route every packet through the branch ENI.
+ */
+export const VPC_CNI_CONFIGURATION = {
+  enableNetworkPolicy: "true",
+  env: { NETWORK_POLICY_ENFORCING_MODE: "strict", ENABLE_POD_ENI: "true", POD_SECURITY_GROUP_ENFORCING_MODE: "standard" },
+} as const;
 
 export interface AddonSettings {
   addonName: AddonName;

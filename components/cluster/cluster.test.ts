@@ -120,17 +120,21 @@ describe("Cluster on EKS (prod stack)", () => {
       ["cluster-ebs", true],
       ["cluster-logs", true],
       ["cluster-vault", true],
+      // The data tier's key (components/data), declared beside the cluster's in eks mode.
+      ["data-key", true],
       ["cluster-flow-logs", true],
       ["cluster-control-plane-logs", true],
       ["cluster-eks", true],
     ]);
-    expect(run.findResources("aws:kms/key:Key").map((k) => k.inputs.deletionWindowInDays)).toEqual([30, 30, 30, 30]);
+    expect(run.findResources("aws:kms/key:Key").map((k) => k.inputs.deletionWindowInDays)).toEqual([30, 30, 30, 30, 30]);
   });
 
   it("gives the VPC CNI its AWS rights through Pod Identity and enforces NetworkPolicies", () => {
     const cni = run.findResource("aws:eks/addon:Addon", "cluster-vpc-cni");
     expect(cni.inputs.podIdentityAssociations).toEqual([{ roleArn: "arn:aws:iam::123456789012:role/cluster-vpc-cni-mock", serviceAccount: "aws-node" }]);
-    expect(cni.inputs.configurationValues).toBe('{"enableNetworkPolicy":"true","env":{"NETWORK_POLICY_ENFORCING_MODE":"strict"}}');
+    expect(cni.inputs.configurationValues).toBe(
+      '{"enableNetworkPolicy":"true","env":{"NETWORK_POLICY_ENFORCING_MODE":"strict","ENABLE_POD_ENI":"true","POD_SECURITY_GROUP_ENFORCING_MODE":"standard"}}',
+    );
     const nodePolicies = run
       .findResources("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
       .filter((a) => a.name.startsWith("cluster-nodes-"))
@@ -150,7 +154,8 @@ describe("Cluster on EKS (prod stack)", () => {
 
 describe("Cluster on an existing cluster", () => {
   it("declares no AWS resource and targets the kubeconfig context", async () => {
-    const run = await runProgram({ stack: "prod", config: { cluster: { mode: "existing", kubeconfigContext: "kind-agents" } } });
+    // An existing cluster gets no data tier, so prod's dataTier settings go with the mode (empty is unset).
+    const run = await runProgram({ stack: "prod", config: { cluster: { mode: "existing", kubeconfigContext: "kind-agents" }, dataTier: {} } });
     expect(run.resources.filter((r) => r.type.startsWith("aws:"))).toEqual([]);
     expect(run.findResource("pulumi:providers:kubernetes", "cluster-kubernetes").inputs).toMatchObject({ context: "kind-agents" });
     expect(run.findResources("kubernetes:storage.k8s.io/v1:StorageClass")).toEqual([]);

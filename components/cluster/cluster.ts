@@ -17,6 +17,15 @@ export interface ClusterKeyArns {
   vault: pulumi.Output<string>;
 }
 
+/** In eks mode: where other AWS components place their resources, and whom their key policies name. */
+export interface ClusterAws {
+  context: pulumi.Output<AccountContext>;
+  vpcId: pulumi.Output<string>;
+  privateSubnetIds: pulumi.Output<string[]>;
+  /** The security group EKS creates and gives every node (and so every pod without its own groups). */
+  clusterSecurityGroupId: pulumi.Output<string>;
+}
+
 /**
  * The AWS layer (VPC, KMS, EKS, node pools) and the Kubernetes provider the rest of the program
  * uses. In `existing` mode it declares no AWS resource and targets a kubeconfig context instead.
@@ -29,6 +38,8 @@ export class Cluster extends pulumi.ComponentResource {
   readonly kubeconfig?: pulumi.Output<string>;
   /** Present in eks mode: the keys other components encrypt with. */
   readonly keyArns?: ClusterKeyArns;
+  /** Present in eks mode: the account, VPC and cluster security group. */
+  readonly aws?: ClusterAws;
   /** The default encrypted StorageClass; undefined on an existing cluster, whose own default applies. */
   readonly storageClassName?: string;
   readonly runtimeClassName = RUNTIME_CLASS_NAME;
@@ -45,6 +56,7 @@ export class Cluster extends pulumi.ComponentResource {
       const eksParts = this.declareAws(name, args);
       this.clusterName = eksParts.cluster.name;
       this.keyArns = eksParts.keyArns;
+      this.aws = eksParts.aws;
       const kubeconfig = pulumi
         .all([eksParts.cluster.name, eksParts.cluster.endpoint, eksParts.cluster.certificateAuthority.data])
         .apply(([clusterName, endpoint, ca]) => buildKubeconfig(clusterName, endpoint, ca, args.region));
@@ -110,7 +122,13 @@ export class Cluster extends pulumi.ComponentResource {
     );
     declareCertManagerIdentity(name, { clusterName: eks.cluster.name, scope, ...args.dns }, parent);
     const keyArns: ClusterKeyArns = { secrets: keys.secrets.arn, ebs: keys.ebs.arn, logs: keys.logs.arn, vault: keys.vault.arn };
-    return { ...eks, keyArns };
+    const clusterAws: ClusterAws = {
+      context,
+      vpcId: foundation.vpcId,
+      privateSubnetIds: foundation.privateSubnetIds,
+      clusterSecurityGroupId: eks.cluster.vpcConfig.clusterSecurityGroupId,
+    };
+    return { ...eks, keyArns, aws: clusterAws };
   }
 }
 

@@ -1,3 +1,4 @@
+import { dataKeyPolicy } from "../data/kms";
 import { AccountContext, KeyPolicy, ebsKeyPolicy, logsKeyPolicy, secretsKeyPolicy, vaultKeyPolicy } from "./kms";
 import { buildKubeconfig, buildRuntimeClass } from "./kubernetes";
 import { planSubnets } from "./network";
@@ -24,7 +25,8 @@ describe("cluster building blocks", () => {
     ]);
   });
 
-  const allKeyPolicies = () => [secretsKeyPolicy(ctx), ebsKeyPolicy(ctx), logsKeyPolicy(ctx, []), vaultKeyPolicy(ctx)];
+  // The data tier's key (components/data/kms.ts) is held to the same administration rules.
+  const allKeyPolicies = () => [secretsKeyPolicy(ctx), ebsKeyPolicy(ctx), logsKeyPolicy(ctx, []), vaultKeyPolicy(ctx), dataKeyPolicy(ctx)];
   const statement = (policy: KeyPolicy, sid: string) => policy.Statement.find((s) => s.Sid === sid)!;
 
   it("gives key administrators no right to use the keys", () => {

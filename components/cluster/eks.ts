@@ -70,7 +70,7 @@ export function declareEks(name: string, args: EksArgs, opts: pulumi.CustomResou
   const version = config.kubernetesVersion;
   const clusterRole = roleWithPolicies(
     `${name}-control-plane`,
-    { trust: assumeRolePolicy("eks.amazonaws.com"), partition, policies: ["AmazonEKSClusterPolicy"], description: `${clusterName} EKS control plane` },
+    { trust: assumeRolePolicy("eks.amazonaws.com"), partition, policies: ["AmazonEKSClusterPolicy", "AmazonEKSVPCResourceController"], description: `${clusterName} EKS control plane` },
     opts,
   );
   // Created before the cluster so EKS writes into a group that is encrypted and expires (CLU-01).

@@ -71,7 +71,7 @@ const DATA_KEY_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:G
  *   so a compromised deployer could rewrite the policy first; that is a PutKeyPolicy event in
  *   CloudTrail, where it can be alerted on, instead of a silent DisableKey.
  */
-function keyManagementStatements(ctx: AccountContext): PolicyStatement[] {
+export function keyManagementStatements(ctx: AccountContext): PolicyStatement[] {
   const operators = ctx.adminArns.filter((arn) => arn !== ctx.deployerArn);
   return [
     { Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: `arn:${ctx.partition}:iam::${ctx.accountId}:root` }, Action: ["kms:*"], Resource: "*" },

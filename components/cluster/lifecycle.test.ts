@@ -107,6 +107,7 @@ describe("EKS add-ons and node groups as planned", () => {
     expect(scoped).toEqual([
       ["cluster-vpc-cni", "kube-system", "aws-node"],
       ["cluster-ebs-csi", "kube-system", "ebs-csi-controller-sa"],
+      ["data-platform-api", "platform-api", "platform-api"],
       ["cluster-cert-manager", "cert-manager", "cert-manager"],
       ["vault-unseal-role", "vault", "vault"],
       ["vault-snapshot-role", "vault", "vault-snapshot"],

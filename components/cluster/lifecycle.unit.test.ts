@@ -32,7 +32,9 @@ describe("add-on versions", () => {
   });
 
   it("starts every new pod default-deny: the VPC CNI enforces NetworkPolicies in strict mode", () => {
-    expect(JSON.stringify(VPC_CNI_CONFIGURATION)).toBe('{"enableNetworkPolicy":"true","env":{"NETWORK_POLICY_ENFORCING_MODE":"strict"}}');
+    expect(JSON.stringify(VPC_CNI_CONFIGURATION)).toBe(
+      '{"enableNetworkPolicy":"true","env":{"NETWORK_POLICY_ENFORCING_MODE":"strict","ENABLE_POD_ENI":"true","POD_SECURITY_GROUP_ENFORCING_MODE":"standard"}}',
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { buildSecurityGroupPolicy } from "../data/network";
 import { declareNetworkPolicies } from "../network/declare";
 import { NetworkPolicyManifest } from "../network/policy";
 import { PlatformNamespace, platformNamespace } from "../shared/namespace";
@@ -20,9 +21,11 @@ import {
   INGRESS_NAMESPACE,
   ISTIO_NAMESPACE,
   MESH_INJECTION_LABELS,
+  PLATFORM_API_NAME,
   PLATFORM_API_NAMESPACE,
 } from "./identities";
 import {
+  PLATFORM_API_SELECTOR,
   buildPlatformApiDeployment,
   buildPlatformApiDisruptionBudget,
   buildPlatformApiService,
@@ -100,7 +103,7 @@ export class Mesh extends pulumi.ComponentResource {
     // Each namespace's flows exist before the first pod, Helm hooks included: in strict mode the
     // VPC CNI denies a pod everything until a policy selects it.
     const flows = (namespace: PlatformNamespace, build: (args: MeshNetworkArgs) => NetworkPolicyManifest[]) =>
-      declareNetworkPolicies(name, (network) => build({ network, platformApiPort: args.platformApi.port }), args.network, {
+      declareNetworkPolicies(name, (network) => build({ network, platformApiPort: args.platformApi.port, dataEgress: args.dataAccess?.egress }), args.network, {
         ...parent,
         dependsOn: [namespace, ...namespace.networkBaseline],
       });
@@ -148,7 +151,21 @@ export class Mesh extends pulumi.ComponentResource {
     // The sidecar is injected at pod creation, so the Deployment waits for istiod and istio-cni.
     const childOf = (dependsOn: pulumi.Resource[]) => ({ ...parent, dependsOn: [apiNs, ...policies.get(apiNs)!, ...dependsOn] });
     new k8s.core.v1.ServiceAccount(`${name}-platform-api-sa`, buildPlatformApiServiceAccount(), childOf([]));
-    new k8s.apps.v1.Deployment(`${name}-platform-api`, buildPlatformApiDeployment(args.platformApi), childOf([istiod, cni]));
+    // DATA-04: the VPC CNI gives a pod its groups when the pod is created, so the policy comes first.
+    const podGroups = args.dataAccess
+      ? [
+          new k8s.apiextensions.CustomResource(
+            `${name}-platform-api-security-groups`,
+            buildSecurityGroupPolicy(PLATFORM_API_NAMESPACE, PLATFORM_API_NAME, PLATFORM_API_SELECTOR, args.dataAccess.securityGroupIds),
+            childOf([]),
+          ),
+        ]
+      : [];
+    new k8s.apps.v1.Deployment(
+      `${name}-platform-api`,
+      buildPlatformApiDeployment(args.platformApi, args.dataAccess?.env),
+      childOf([istiod, cni, ...podGroups]),
+    );
     new k8s.core.v1.Service(`${name}-platform-api-service`, buildPlatformApiService(args.platformApi.port), childOf([]));
     new k8s.policy.v1.PodDisruptionBudget(`${name}-platform-api-pdb`, buildPlatformApiDisruptionBudget(), childOf([]));
 

@@ -1,3 +1,4 @@
+import { dataTierEgress } from "../data/network";
 import { EXAMPLE_NETWORK } from "../network/testing";
 import { buildCertManagerPolicies, buildIngressPolicies, buildIstioSystemPolicies, buildPlatformApiPolicies } from "./network";
 
@@ -33,6 +34,19 @@ describe("the mesh's NetworkPolicies", () => {
     expect(api.ingress[0].from).toEqual([
       { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-ingress" } }, podSelector: { matchLabels: { istio: "ingressgateway" } } },
     ]);
+  });
+
+  it("adds the data tier's egress to the platform API's policy alone, after its mesh flows", () => {
+    const withData = buildIstioSystemPolicies(args).concat(buildIngressPolicies(args), buildCertManagerPolicies(args));
+    const data = { ...args, dataEgress: dataTierEgress("10.40.0.0/16") };
+    // Only the API's policy changes; every other policy of the mesh is the same with or without it.
+    expect(buildIstioSystemPolicies(data).concat(buildIngressPolicies(data), buildCertManagerPolicies(data))).toEqual(withData);
+    const api = specOf(buildPlatformApiPolicies(data), "platform-api");
+    expect(api.egress.slice(3)).toEqual([
+      { to: [{ ipBlock: { cidr: "169.254.170.23/32" } }], ports: [{ protocol: "TCP", port: 80 }] },
+      { to: [{ ipBlock: { cidr: "10.40.0.0/16", except: ["10.40.224.0/19"] } }], ports: [{ protocol: "TCP", port: 5432 }, { protocol: "TCP", port: 6379 }] },
+    ]);
+    expect(specOf(buildPlatformApiPolicies(args), "platform-api").egress).toHaveLength(3);
   });
 
   it("opens the internet to cert-manager's controller on 443 only, and its webhook to the API server only", () => {

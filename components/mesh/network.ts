@@ -7,6 +7,7 @@
 import { ISTIOD_MONITORING_PORT, ISTIO_MERGED_METRICS_PORT, MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS, VAULT_API_PORT } from "../monitoring/defaults";
 import {
   ClusterNetwork,
+  EgressRule,
   NetworkPolicyManifest,
   cidrs,
   fromApiServer,
@@ -69,6 +70,8 @@ export interface MeshNetworkArgs {
   network: ClusterNetwork;
   /** The platform API's container port, which the gateway routes to. */
   platformApiPort: number;
+  /** DATA-04: the API's egress to its data tier (components/data/network.ts). @default [] */
+  dataEgress?: EgressRule[];
 }
 
 export function buildIstioSystemPolicies({ network }: MeshNetworkArgs): NetworkPolicyManifest[] {
@@ -108,7 +111,7 @@ export function buildIngressPolicies({ platformApiPort }: MeshNetworkArgs): Netw
   ];
 }
 
-export function buildPlatformApiPolicies({ platformApiPort }: MeshNetworkArgs): NetworkPolicyManifest[] {
+export function buildPlatformApiPolicies({ platformApiPort, dataEgress = [] }: MeshNetworkArgs): NetworkPolicyManifest[] {
   return [
     workloadPolicy(PLATFORM_API_NAMESPACE, "platform-api", matching(PLATFORM_API_SELECTOR), {
       ingress: [
@@ -121,6 +124,8 @@ export function buildPlatformApiPolicies({ platformApiPort }: MeshNetworkArgs): 
         // Transit and the API's own secrets; the selector is a subset of vault-active's.
         { to: [podsIn(VAULT_NAMESPACE, SERVER_POD_LABELS)], ports: tcp(VAULT_API_PORT) },
         { to: [istiod], ports: tcp(ISTIOD_XDS_PORT) },
+        // DATA-04: the database and Redis; only this policy opens their ports, for these pods.
+        ...dataEgress,
       ],
     }),
   ];

@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../shared/labels";
 import { PLATFORM_API_PROBES, PLATFORM_API_RESOURCES, PLATFORM_API_UID } from "./defaults";
 import { PLATFORM_API_NAME, PLATFORM_API_NAMESPACE, PLATFORM_API_SERVICE_ACCOUNT } from "./identities";
@@ -12,6 +13,12 @@ export interface PlatformApiArgs {
   replicas: number;
   /** The container port, also the Service port; the container reads it from the `PORT` variable. */
   port: number;
+}
+
+/** A non-secret setting of the API's container. */
+export interface PlatformApiEnvVar {
+  name: string;
+  value: pulumi.Input<string>;
 }
 
 /** The label the Service, PDB, AuthorizationPolicy and spread constraints select pods by. */
@@ -38,7 +45,11 @@ export function buildPlatformApiServiceAccount(): k8s.types.input.core.v1.Servic
 export const VAULT_TOKEN_DIR = "/var/run/secrets/vault";
 export const VAULT_TOKEN_AUDIENCE = VAULT_CONFIG.tokenAudience;
 
-export function buildPlatformApiDeployment(args: PlatformApiArgs): k8s.types.input.apps.v1.Deployment {
+/**
+ * `env` adds non-secret settings after PORT: the data tier's connection facts (components/data,
+ * buildDataEnv) when the stack declares one.
+ */
+export function buildPlatformApiDeployment(args: PlatformApiArgs, env: PlatformApiEnvVar[] = []): k8s.types.input.apps.v1.Deployment {
   if (!Number.isInteger(args.replicas) || args.replicas < 3) {
     throw new Error(`platformApi.replicas must be at least 3 (CLU-04), got ${args.replicas}`);
   }
@@ -69,7 +80,7 @@ export function buildPlatformApiDeployment(args: PlatformApiArgs): k8s.types.inp
               name: PLATFORM_API_NAME,
               image: args.image,
               ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }],
-              env: [{ name: "PORT", value: String(args.port) }],
+              env: [{ name: "PORT", value: String(args.port) }, ...env],
               securityContext: {
                 allowPrivilegeEscalation: false,
                 readOnlyRootFilesystem: true,

@@ -10,6 +10,7 @@ const TESTS = {
   mesh: `${PACK}/mesh.test.ts`,
   cluster: `${PACK}/cluster.test.ts`,
   secrets: `${PACK}/secrets.test.ts`,
+  data: `${PACK}/data.test.ts`,
 };
 type Module = keyof typeof TESTS;
 
@@ -239,5 +240,35 @@ export const policyEvidence: Evidence[] = [
     control: "CLU-05",
     enforcedBy: [policy("secrets", "ha-vault-and-ingress")],
     provenBy: [proof("secrets", "CLU-05 requires Vault and the ingress gateway to run three zone-spread pods with a disruption budget")],
+  },
+  {
+    control: "DATA-01",
+    enforcedBy: [policy("data", "database-hardened"), policy("data", "database-tls-required")],
+    provenBy: [
+      proof("data", "DATA-01 passes the hardened database and fails an unencrypted, single-AZ, public, deletable one without backups"),
+      proof("data", "DATA-01 requires TLS in every PostgreSQL parameter group"),
+      proof("data", "DATA-01 DATA-03 decide in a first preview: a key, group or password not yet known is still set"),
+    ],
+  },
+  {
+    control: "DATA-02",
+    enforcedBy: [policy("data", "database-no-static-password"), policy("data", "cache-user-no-password")],
+    provenBy: [
+      proof("data", "DATA-02 fails a database given a password, or one whose password RDS does not manage, or without IAM authentication"),
+      proof("data", "DATA-02 fails an ElastiCache user with a password, or an enabled one with none"),
+    ],
+  },
+  {
+    control: "DATA-03",
+    enforcedBy: [policy("data", "cache-hardened")],
+    provenBy: [
+      proof("data", "DATA-03 passes the hardened replication group and fails each weakened variant"),
+      proof("data", "DATA-01 DATA-03 decide in a first preview: a key, group or password not yet known is still set"),
+    ],
+  },
+  {
+    control: "DATA-04",
+    enforcedBy: [policy("data", "data-store-ingress-by-security-group")],
+    provenBy: [proof("data", "DATA-04 fails a rule that opens a data store's port to addresses instead of the API's security group")],
   },
 ];

@@ -1,6 +1,7 @@
 import { Policies } from "@pulumi/policy";
 import { AGENT_POLICIES } from "./agent";
 import { CLUSTER_POLICIES } from "./cluster";
+import { DATA_POLICIES } from "./data";
 import { EGRESS_POLICIES } from "./egress";
 import { MESH_POLICIES } from "./mesh";
 import { NETWORK_POLICIES } from "./network";
@@ -18,4 +19,5 @@ export const ALL_POLICIES: Policies = [
   ...MESH_POLICIES,
   ...CLUSTER_POLICIES,
   ...SECRET_POLICIES,
+  ...DATA_POLICIES,
 ];

@@ -208,6 +208,21 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
       outputs.endpoint = `https://${physicalName}.gr7.${region}.eks.amazonaws.com`;
       outputs.certificateAuthority = { data: Buffer.from("mock-cluster-ca").toString("base64") };
       outputs.identities = [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/MOCKOIDC` }] }];
+      outputs.vpcConfig = { ...inputs.vpcConfig, clusterSecurityGroupId: "sg-0eksclustermock" };
+      break;
+    case "aws:rds/instance:Instance":
+      outputs.address = `${inputs.identifier ?? physicalName}.cmockdb.${region}.rds.amazonaws.com`;
+      outputs.port = inputs.port ?? 5432;
+      outputs.resourceId = "db-MOCKRESOURCEID";
+      outputs.arn = `arn:aws:rds:${region}:${MOCK_ACCOUNT_ID}:db:${inputs.identifier ?? physicalName}`;
+      break;
+    case "aws:elasticache/replicationGroup:ReplicationGroup":
+      outputs.primaryEndpointAddress = `master.${inputs.replicationGroupId}.mock.use1.cache.amazonaws.com`;
+      outputs.port = inputs.port ?? 6379;
+      outputs.arn = `arn:aws:elasticache:${region}:${MOCK_ACCOUNT_ID}:replicationgroup:${inputs.replicationGroupId}`;
+      break;
+    case "aws:elasticache/user:User":
+      outputs.arn = `arn:aws:elasticache:${region}:${MOCK_ACCOUNT_ID}:user:${inputs.userId}`;
       break;
     case "aws:s3/bucketV2:BucketV2":
     case "aws:s3/bucket:Bucket":

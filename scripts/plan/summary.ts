@@ -76,9 +76,13 @@ function configuration(config: StackConfig | FoundationConfig | TenantsConfig): 
 function kept(resources: CapturedResource[]): string[] {
   const kept = resources.filter((r) => r.options.protect || r.options.retainOnDelete);
   if (kept.length === 0) return ["None."];
-  const lines = ["| Resource | Type | Protected | Kept on delete |", "|---|---|---|---|"];
-  for (const r of kept) lines.push(`| ${r.name} | \`${r.type}\` | ${r.options.protect ? "yes" : "-"} | ${r.options.retainOnDelete ? "yes" : "-"} |`);
-  return lines;
+  // One row per type and treatment, so that the table grows with kinds of state, not with tenants.
+  const rows = new Map<string, string[]>();
+  for (const r of kept) {
+    const key = `\`${r.type}\` | ${r.options.protect ? "yes" : "-"} | ${r.options.retainOnDelete ? "yes" : "-"}`;
+    rows.set(key, [...(rows.get(key) ?? []), r.name]);
+  }
+  return ["| Resource | Type | Protected | Kept on delete |", "|---|---|---|---|", ...[...rows].map(([key, names]) => `| ${names.join(", ")} | ${key} |`)];
 }
 
 function outputs(values: Record<string, unknown>): string[] {

@@ -24,6 +24,8 @@ export interface AddressFacts {
   /** The private subnets: nodes, pods and the API server's ENIs. */
   nodeNetwork: string[];
   vpcResolver: string;
+  /** The private subnets, where the database and Redis have their addresses (components/data/network.ts privateBlocks). */
+  dataTier?: { cidr: string; except: string[] };
 }
 
 /** Everything that is not the public internet (RFC 1918, 6598, 5735/6890 and link-local). */
@@ -50,6 +52,7 @@ export function namedSets(facts: AddressFacts): Record<string, Interval[]> {
     "node-network": addressSet(facts.nodeNetwork),
     "vpc-resolver": addressSet([`${facts.vpcResolver}/32`]),
     "pod-identity-agent": addressSet(["169.254.170.23/32"]),
+    ...(facts.dataTier ? { "data-tier": addressSet([facts.dataTier.cidr], facts.dataTier.except) } : {}),
   };
 }
 
@@ -121,6 +124,8 @@ export const PLATFORM_FLOWS: Flow[] = [
   f("the gateway routes api.<domain> to the platform API", W.gateway, W.platformApi, "TCP 8080"),
   f("Prometheus reads the platform API sidecar's merged metrics", W.prometheus, W.platformApi, "TCP 15020"),
   f("the platform API uses Transit and its secrets", W.platformApi, W.vault, "TCP 8200"),
+  f("the platform API reaches PostgreSQL and Valkey in the private subnets (DATA-04; the stores' security groups admit its pods alone)", W.platformApi, "data-tier", "TCP 5432,6379"),
+  f("the platform API gets its Pod Identity credentials, which sign its database and Redis IAM tokens", W.platformApi, "pod-identity-agent", "TCP 80"),
   toApi("cert-manager manages Certificates and challenges", W.certManager),
   f("cert-manager talks ACME to Let's Encrypt, DNS-01 to Route 53, and STS", W.certManager, "public-internet", HTTPS),
   f("cert-manager gets its Pod Identity credentials", W.certManager, "pod-identity-agent", "TCP 80"),
