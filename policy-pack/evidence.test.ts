@@ -43,7 +43,7 @@ describe("policy evidence", () => {
     const uncovered = CONTROL_DEFINITIONS.filter((d) => d.layers.includes("pack"))
       .filter((d) => !catalog.find((c) => c.id === d.id)!.coveredLayers.includes("pack"))
       .map((d) => d.id);
-    // Planned, with nothing built yet: credential custody (SEC-09) and the data tier (DATA-01..04).
-    expect(uncovered).toEqual(["SEC-09", "DATA-01", "DATA-02", "DATA-03", "DATA-04"]);
+    // Planned, with nothing built yet: the data tier (DATA-01..04).
+    expect(uncovered).toEqual(["DATA-01", "DATA-02", "DATA-03", "DATA-04"]);
   });
 });

@@ -86,13 +86,13 @@ describe("SEC-09 provider credential custody in the plan of prod", () => {
   });
 
   it("SEC-09 the agent's SDK calls the proxy over TLS with a certificate from its tenant's own CA", () => {
-    const base = (id: string) => `https://egress-proxy.tenant-${id}.svc:8443`;
+    const base = (id: string) => `https://egress-proxy.tenant-${id}.internal:8443`;
     expect(env(run, "acme")).toMatchObject({ ANTHROPIC_BASE_URL: base("acme"), AGENT_PLATFORM_PROVIDER_BASE_URL: base("acme") });
     expect(env(run, "globex")).toMatchObject({ OPENAI_BASE_URL: `${base("globex")}/v1` });
     expect(env(run, "initech")).toMatchObject({ AZURE_OPENAI_ENDPOINT: base("initech") });
     for (const id of IDS) {
       const ns = `tenant-${id}`;
-      expect(env(run, id)).toMatchObject({ NODE_EXTRA_CA_CERTS: "/etc/agent-platform/tenant-ca/ca.crt", NO_PROXY: `127.0.0.1,localhost,egress-proxy.${ns}.svc` });
+      expect(env(run, id)).toMatchObject({ NODE_EXTRA_CA_CERTS: "/etc/agent-platform/tenant-ca/ca.crt", NO_PROXY: `127.0.0.1,localhost,egress-proxy.${ns}.internal` });
       const inNs = (type: string) => run.findResources(type).filter((r) => r.inputs.metadata.namespace === ns).map((r) => r.inputs);
       const certs = Object.fromEntries(inNs(CERT).map((c) => [c.metadata.name, c.spec]));
       const issuers = Object.fromEntries(inNs(ISSUER).map((i) => [i.metadata.name, i.spec]));
@@ -101,7 +101,7 @@ describe("SEC-09 provider credential custody in the plan of prod", () => {
       expect([certs["tenant-ca"].isCA, certs["tenant-ca"].issuerRef]).toEqual([true, { name: "tenant-ca-root", kind: "Issuer", group: "cert-manager.io" }]);
       expect([certs["egress-proxy-tls"].issuerRef, certs["egress-proxy-tls"].dnsNames]).toEqual([
         { name: "tenant-ca", kind: "Issuer", group: "cert-manager.io" },
-        [`egress-proxy.${ns}.svc`, `egress-proxy.${ns}.svc.cluster.local`],
+        [`egress-proxy.${ns}.internal`],
       ]);
       const downstream = listener(run, id, "provider").filter_chains[0].transport_socket.typed_config;
       expect(downstream["@type"]).toBe("type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext");

@@ -26,7 +26,7 @@ export function buildTenantPki(namespace: string): CustomResourceObject[] {
     customResource(API, "Issuer", NAMES.tenantCaIssuer, namespace, "tenant-pki", { ca: { secretName: NAMES.tenantCaSecret } }),
     customResource(API, "Certificate", NAMES.proxyTlsSecret, namespace, "tenant-pki", {
       secretName: NAMES.proxyTlsSecret,
-      dnsNames: [host, `${host}.cluster.local`],
+      dnsNames: [host],
       duration: "2160h",
       renewBefore: "720h",
       usages: ["server auth", "digital signature"],

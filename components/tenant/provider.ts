@@ -34,9 +34,13 @@ export function providerHost(tenant: Pick<TenantConfig, "modelProvider" | "allow
   return MODEL_PROVIDER_HOSTS[tenant.modelProvider].find((h) => tenant.allowedApiHosts.includes(h)) ?? tenant.allowedApiHosts[0];
 }
 
-/** The name the agent addresses its proxy by (a host alias: it has no cluster DNS) and the certificate names. */
+/**
+ * The name the agent addresses its proxy's provider endpoint by, and its certificate's name: a host
+ * alias, since the agent has no DNS. Under `.internal` (reserved for private use), not `.svc`: no
+ * cluster service name appears in an agent's environment (NET-02).
+ */
 export function proxyHostName(namespace: string): string {
-  return `${NAMES.egressProxy}.${namespace}.svc`;
+  return `${NAMES.egressProxy}.${namespace}.internal`;
 }
 
 /** The provider endpoint the agent's SDK calls: the proxy, over TLS, on the path the SDK expects. */

@@ -110,7 +110,7 @@ describe("TenantStack for every tenant of the prod stack", () => {
       const proxyIp = spec.containers[0].env.find((e: any) => e.name === "HTTPS_PROXY").value.match(/^http:\/\/([\d.]+):3128$/)[1];
       expect(spec.hostAliases).toEqual([
         { ip: expect.stringMatching(/^172\.20\.\d+\.\d+$/), hostnames: ["istiod.istio-system.svc"] },
-        { ip: proxyIp, hostnames: [`egress-proxy.tenant-${id}.svc`] },
+        { ip: proxyIp, hostnames: [`egress-proxy.tenant-${id}.internal`] },
       ]);
     }
   });
