@@ -114,7 +114,9 @@ describe("SEC-09 provider credential custody in the plan of prod", () => {
     const budgets = { acme: [180, 8 * 2 ** 20], globex: [600, 16 * 2 ** 20], initech: [60, 4 * 2 ** 20] };
     for (const id of IDS) {
       const limit = filter(run, id, "envoy.filters.http.local_ratelimit");
-      expect([limit.token_bucket, limit.filter_enforced.default_value.numerator]).toEqual([
+      // The alert (ProviderBudgetExhausted) selects this prefix.
+      expect([limit.stat_prefix, limit.token_bucket, limit.filter_enforced.default_value.numerator]).toEqual([
+        "provider",
         { max_tokens: budgets[id][0], tokens_per_fill: budgets[id][0], fill_interval: "60s" },
         100,
       ]);

@@ -160,6 +160,7 @@ export const tenantEvidence: Evidence[] = [
       component(PROVIDER, "envoy.filters.http.header_mutation"),
       component(PROVIDER, "envoy.filters.http.local_ratelimit"),
       component("components/tenant/pki.ts", "buildTenantPki"),
+      component("components/monitoring/rules.ts", "ProviderBudgetExhausted"),
     ],
     provenBy: [
       proof(CUSTODY, "SEC-09 no container of any agent pod can read its tenant's provider key"),
@@ -169,6 +170,8 @@ export const tenantEvidence: Evidence[] = [
       proof(PROVIDER_UNIT, "SEC-09 adds each provider's key in the header that provider expects"),
       proof(PROVIDER_UNIT, "SEC-09 uses only Envoy extensions and fields of the pinned Envoy's v3 API"),
       proof(PROVIDER_UNIT, "SEC-09 gives each tenant its own CA chain, valid against cert-manager's published schemas"),
+      proof("components/monitoring/rules.test.ts", "SEC-09 alerts, per tenant namespace, when an egress proxy refuses provider calls over budget"),
+      proof("components/monitoring/targets.test.ts", "SEC-09 scrapes every tenant's egress proxy on its metrics port, in tenant namespaces only"),
     ],
   },
   {
