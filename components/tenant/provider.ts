@@ -50,8 +50,7 @@ export function providerBaseUrl(tenant: TenantConfig, namespace: string): string
 
 /**
  * What the agent's environment says about its provider: where to call it and which CA to trust.
- * No key: the SDKs need a non-empty key variable, so a placeholder goes in; the proxy replaces it.
- * NODE_EXTRA_CA_CERTS adds the tenant CA to Node's roots; SSL_CERT_FILE would replace them and
+ * No key, not even a placeholder: whatever key the agent sends, the proxy strips. NODE_EXTRA_CA_CERTS adds the tenant CA to Node's roots; SSL_CERT_FILE would replace them and
  * break every public host on the CONNECT path.
  */
 export function providerEndpointEnv(tenant: TenantConfig, namespace: string): k8s.types.input.core.v1.EnvVar[] {
