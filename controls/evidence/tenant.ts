@@ -10,6 +10,9 @@ const EGRESS = "components/tenant/egress.ts";
 const PROVIDER = "components/tenant/provider.ts";
 const CUSTODY = "components/tenant/custody.test.ts";
 const PROVIDER_UNIT = "components/tenant/provider.test.ts";
+const ENVOY = "components/tenant/envoy.test.ts";
+const ENVOY_VALID = "SEC-09 NET-07 parses the CONNECT allowlist, the provider listener and the SDS files strictly into the v1.36 protos, and they validate";
+const ENVOY_STRICT = "SEC-09 NET-07 fails on an unknown field, an unknown type and a broken validation rule, inside typed configs too";
 
 const component = (file: string, symbol: string) => ({ kind: "component" as const, file, symbol });
 const proof = (file: string, test: string) => ({ file, test });
@@ -153,6 +156,11 @@ export const tenantEvidence: Evidence[] = [
     provenBy: [proof(PROGRAM, "NET-08 NET-09 give every agent the mesh entry point and admit only the platform API to it")],
   })),
   {
+    control: "NET-07",
+    enforcedBy: [component(EGRESS, "buildEgressProxyConfig")],
+    provenBy: [proof(ENVOY, ENVOY_VALID), proof(ENVOY, ENVOY_STRICT)],
+  },
+  {
     control: "SEC-09",
     enforcedBy: [
       component(EGRESS, "providerVolumes()"),
@@ -170,6 +178,8 @@ export const tenantEvidence: Evidence[] = [
       proof(PROVIDER_UNIT, "SEC-09 adds each provider's key in the header that provider expects"),
       proof(PROVIDER_UNIT, "SEC-09 uses only Envoy extensions and fields of the pinned Envoy's v3 API"),
       proof(PROVIDER_UNIT, "SEC-09 gives each tenant its own CA chain, valid against cert-manager's published schemas"),
+      proof(ENVOY, ENVOY_VALID),
+      proof(ENVOY, ENVOY_STRICT),
       proof("components/monitoring/rules.test.ts", "SEC-09 alerts, per tenant namespace, when an egress proxy refuses provider calls over budget"),
       proof("components/monitoring/targets.test.ts", "SEC-09 scrapes every tenant's egress proxy on its metrics port, in tenant namespaces only"),
     ],
