@@ -28,12 +28,16 @@ export interface TenantPlan {
   memory: string;
   /** Size of the agent's workspace volume. */
   storage: string;
+  /** SEC-09 budget: provider API calls a tenant's egress proxy forwards per minute (a token bucket). */
+  providerRequestsPerMinute: number;
+  /** SEC-09 budget: the largest provider request body the proxy forwards, in bytes (413 beyond). */
+  providerMaxRequestBytes: number;
 }
 
 export const TENANT_PLANS: Record<TenantPlanName, TenantPlan> = {
-  small: { cpu: "1", memory: "2Gi", storage: "10Gi" },
-  medium: { cpu: "2", memory: "4Gi", storage: "20Gi" },
-  large: { cpu: "4", memory: "8Gi", storage: "50Gi" },
+  small: { cpu: "1", memory: "2Gi", storage: "10Gi", providerRequestsPerMinute: 60, providerMaxRequestBytes: 4 * 2 ** 20 },
+  medium: { cpu: "2", memory: "4Gi", storage: "20Gi", providerRequestsPerMinute: 180, providerMaxRequestBytes: 8 * 2 ** 20 },
+  large: { cpu: "4", memory: "8Gi", storage: "50Gi", providerRequestsPerMinute: 600, providerMaxRequestBytes: 16 * 2 ** 20 },
 };
 
 /**
@@ -55,6 +59,34 @@ export const MODEL_PROVIDER_HOSTS: Record<ModelProvider, readonly string[]> = {
   openrouter: ["openrouter.ai"],
   "azure-openai": [],
 };
+
+/**
+ * SEC-09: how each provider's API takes its key, which the tenant's egress proxy adds (the agent
+ * never holds it), and the base-URL variable its SDK reads, so the agent's SDK talks to the proxy
+ * unchanged. `basePath` is the path the SDK expects the base URL to end with. Mistral's SDK reads
+ * no base-URL variable: its agents use AGENT_PLATFORM_PROVIDER_BASE_URL.
+ */
+export interface ProviderCredential {
+  /** The request header carrying the key. */
+  header: string;
+  /** What precedes the key in that header (`Bearer ` for OpenAI-style APIs). */
+  prefix: string;
+  /** The SDK's documented base-URL environment variable, if it has one. */
+  baseUrlEnv?: string;
+  basePath: string;
+}
+
+export const MODEL_PROVIDER_CREDENTIALS: Record<ModelProvider, ProviderCredential> = {
+  anthropic: { header: "x-api-key", prefix: "", baseUrlEnv: "ANTHROPIC_BASE_URL", basePath: "" },
+  openai: { header: "authorization", prefix: "Bearer ", baseUrlEnv: "OPENAI_BASE_URL", basePath: "/v1" },
+  google: { header: "x-goog-api-key", prefix: "", baseUrlEnv: "GOOGLE_GEMINI_BASE_URL", basePath: "" },
+  mistral: { header: "authorization", prefix: "Bearer ", basePath: "/v1" },
+  openrouter: { header: "authorization", prefix: "Bearer ", baseUrlEnv: "OPENAI_BASE_URL", basePath: "/api/v1" },
+  "azure-openai": { header: "api-key", prefix: "", baseUrlEnv: "AZURE_OPENAI_ENDPOINT", basePath: "" },
+};
+
+/** Every header a provider accepts a key in: the proxy strips all of them from what the agent sends. */
+export const PROVIDER_CREDENTIAL_HEADERS = ["authorization", "x-api-key", "api-key", "x-goog-api-key", "proxy-authorization"] as const;
 
 /**
  * The gVisor release sandbox nodes install, and the SHA-512 of its two x86_64 binaries. The digests

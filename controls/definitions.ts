@@ -52,7 +52,7 @@ export const CONTROL_DEFINITIONS: ControlDefinition[] = [
   c("SEC-02", "Vault: three-node Raft HA, TLS, auto-unseal with KMS", ["004"], ["decl", "pack"]),
   c("SEC-03", "Vault Transit key AES-256-GCM for platform credentials", ["000", "004"], ["decl"]),
   c("SEC-04", "Vault templated policies: each agent reads only its own secrets (identity.entity.metadata.agent_id)", ["004"], ["decl", "pack"]),
-  c("SEC-05", "AI API keys reach the instance only as a Kubernetes secret synced from Vault; never in plain config or outputs", ["000"], ["decl", "pack"]),
+  c("SEC-05", "AI API keys reach the instance only as a Kubernetes secret synced from Vault, which only the tenant's egress proxy mounts (SEC-09); never in plain config or outputs", ["000"], ["decl", "pack"]),
   c("SEC-06", "Secrets in stack config and outputs are Pulumi secrets (encrypted in state)", ["000"], ["decl", "pack"]),
   c("SEC-07", "Stateful resources protected against deletion; nothing is lost on a refactor or destroy (Beyond)", [], ["decl", "pack"]),
   c("SEC-08", "Disk volumes encrypted", ["004"], ["decl", "pack"]),

@@ -64,11 +64,12 @@ export function agentManifest(namespaceName = "tenant-acme"): any {
               args: ["gateway", "--bind", "loopback", "--port", "18789"],
               env: [
                 { name: "HTTPS_PROXY", value: "http://172.20.0.10:3128" },
-                { name: "AGENT_PLATFORM_PROVIDER_KEY_FILE", value: "/etc/agent-platform/provider/api-key" },
+                { name: "ANTHROPIC_BASE_URL", value: "https://egress-proxy.tenant-acme.internal:8443" },
+                { name: "NODE_EXTRA_CA_CERTS", value: "/etc/agent-platform/tenant-ca/ca.crt" },
               ],
               resources: { limits: { cpu: "2", memory: "4Gi" } },
               securityContext: { ...hardened, readOnlyRootFilesystem: false },
-              volumeMounts: [{ name: "provider-key", mountPath: "/etc/agent-platform/provider", readOnly: true }],
+              volumeMounts: [{ name: "tenant-ca-cert", mountPath: "/etc/agent-platform/tenant-ca", readOnly: true }],
             },
             {
               name: "auth-guard",
@@ -78,7 +79,7 @@ export function agentManifest(namespaceName = "tenant-acme"): any {
               securityContext: hardened,
             },
           ],
-          volumes: [{ name: "provider-key", secret: { secretName: "ai-provider-key", optional: true } }],
+          volumes: [{ name: "tenant-ca-cert", secret: { secretName: "egress-proxy-tls", items: [{ key: "ca.crt", path: "ca.crt" }] } }],
         },
       },
       volumeClaimTemplates: [{ metadata: { name: "workspace" }, spec: { storageClassName: "gp3-encrypted" } }],

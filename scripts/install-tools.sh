@@ -132,9 +132,18 @@ install_netpol_analyzer() {
     "np-guard $(sed -n 's/^require github.com\/np-guard\/netpol-analyzer //p' "$src/go.mod")" -- github.com/np-guard/netpol-analyzer/cmd/netpolicy
 }
 
+# envoy-check: parses the egress proxy's Envoy configuration strictly into Envoy's v3 protos and
+# runs their validation rules (components/tenant/envoy.test.ts). Its go.mod pins
+# go-control-plane's envoy module at the version of EGRESS_PROXY_IMAGE (components/tenant/defaults.ts).
+install_envoy_check() {
+  local src="$REPO_DIR/components/tenant/envoy-check"
+  build_module envoy-check "$src" "go-control-plane/envoy $(sed -n 's/^\tgithub.com\/envoyproxy\/go-control-plane\/envoy //p' "$src/go.mod" | head -n1) (about 2 minutes cold)" -- .
+}
+
 install_gator
 install_actionlint
 install_shellcheck
 install_seccheck_driver
 install_admission_chain
 install_netpol_analyzer
+install_envoy_check

@@ -131,15 +131,19 @@ describe("network connectivity of the prod plan, computed by np-guard's netpol-a
     );
   });
 
-  it("NET-06 admits into a tenant only the platform API on 8443 and Prometheus on 15020", () => {
+  it("NET-06 admits into a tenant only the platform API on 8443, and Prometheus on 15020 and the egress proxy's 9902", () => {
     expect(lines(/ => tenant-/).filter((l) => !l.startsWith("tenant-"))).toEqual(
-      TENANTS.flatMap((t) => [`${W.platformApi} => ${W.agent(t)} : TCP 8443`, `${W.prometheus} => ${W.agent(t)} : TCP 15020`]).sort(),
+      TENANTS.flatMap((t) => [
+        `${W.platformApi} => ${W.agent(t)} : TCP 8443`,
+        `${W.prometheus} => ${W.agent(t)} : TCP 15020`,
+        `${W.prometheus} => ${W.egressProxy(t)} : TCP 9902`,
+      ]).sort(),
     );
   });
 
   it("NET-07 sends an agent's traffic only to its own egress proxy and to istiod's 15012", () => {
     expect(lines(/\/agent\[StatefulSet\] => /)).toEqual(
-      TENANTS.flatMap((t) => [`${W.agent(t)} => ${W.egressProxy(t)} : TCP 3128`, `${W.agent(t)} => ${W.istiod} : TCP 15012`]).sort(),
+      TENANTS.flatMap((t) => [`${W.agent(t)} => ${W.egressProxy(t)} : TCP 3128,8443`, `${W.agent(t)} => ${W.istiod} : TCP 15012`]).sort(),
     );
   });
 

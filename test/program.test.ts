@@ -138,6 +138,7 @@ describe("monitoring as composed", () => {
     expect(monitors).toEqual([
       ["admission-pod-monitor", "gatekeeper-system", "platform"],
       ["gvisor-monitor-pod-monitor", "falco", "platform"],
+      ["monitoring-egress-proxy-monitor", "monitoring", "platform"],
       ["monitoring-istio-proxy-monitor", "monitoring", "platform"],
       ["monitoring-istiod-monitor", "monitoring", "platform"],
       ["monitoring-vault-monitor", "vault", "platform"],

@@ -190,6 +190,26 @@ describe("the pods the cluster would admit, as it mutates them first (admission-
       'gatekeeper requireruntimeclass: pod api-token-0 must set runtimeClassName to one of ["gvisor"], got ',
     ].map((m) => m.replace("api-token-0", "no-sandbox-0")));
   });
+
+  it("SEC-09 still refuses, after injection, an agent pod that mounts or env-references its provider key, and admits its proxy holding it", () => {
+    const variants = [
+      agentVariant(run, "key-file", (spec) => {
+        spec.volumes.push({ name: "provider-key", secret: { secretName: "ai-provider-key" } });
+        spec.containers[0].volumeMounts.push({ name: "provider-key", mountPath: "/etc/agent-platform/provider", readOnly: true });
+      }),
+      agentVariant(run, "key-env", (spec) => spec.containers[0].env.push({ name: "OPENAI_API_KEY", valueFrom: { secretKeyRef: { name: "ai-provider-key", key: "api-key" } } })),
+    ];
+    const verdicts = prove(run, variants);
+    const refusals = Object.fromEntries(
+      verdicts.filter((v) => /^StatefulSet tenant-acme\/key-/.test(v.source)).map((v) => [v.source, v.refusals.filter((r) => r.startsWith("gatekeeper providerkeycustody"))]),
+    );
+    expect(refusals).toEqual({
+      "StatefulSet tenant-acme/key-file": ["gatekeeper providerkeycustody: agent pod key-file-0: volume provider-key reads the provider key Secret ai-provider-key; only the egress proxy may hold it"],
+      "StatefulSet tenant-acme/key-env": ["gatekeeper providerkeycustody: agent pod key-env-0: container gateway env OPENAI_API_KEY reads the provider key Secret ai-provider-key; only the egress proxy may hold it"],
+    });
+    const proxy = verdicts.find((v) => v.source === "Deployment tenant-acme/egress-proxy")!;
+    expect([proxy.refusals, proxy.admitted.spec.volumes.some((v: any) => v.secret?.secretName === "ai-provider-key")]).toEqual([[], true]);
+  });
 });
 
 describe("the Istio releases as the cluster would admit them (charts embedded in the istio module)", () => {

@@ -252,6 +252,22 @@ describe("Gatekeeper policy suites (gator v3.23.1)", () => {
     ]));
   });
 
+  it("SEC-09 refuses an agent pod that mounts, projects or env-references the provider key or the tenant CA's key", () => {
+    expect(verify("providerkeycustody")).toEqual(expect.arrayContaining([
+      "compliant-tenant-pod-allowed",
+      "agent-with-tenant-ca-certificate-allowed",
+      "agent-mounts-provider-key-denied",
+      "agent-projects-provider-key-denied",
+      "agent-env-provider-key-denied",
+      "agent-envfrom-provider-key-denied",
+      "agent-mounts-tenant-ca-key-denied",
+      "agent-reads-proxy-key-denied",
+      "statefulset-agent-mounts-provider-key-denied",
+      "egress-proxy-mounts-provider-key-allowed",
+      "platform-pod-with-key-allowed",
+    ]));
+  });
+
   it("ISO-10 requires the gvisor RuntimeClass for tenant pods", () => {
     expect(verify("requireruntimeclass")).toEqual(expect.arrayContaining([
       "compliant-tenant-pod-allowed",
@@ -314,12 +330,14 @@ describe("Gatekeeper policy bundle", () => {
 
   it("refuses a pod that breaks every rule once per constraint", () => {
     const bad = pod((p) => {
+      p.metadata.labels["agent-platform.io/workload"] = "agent";
       p.spec = {
         hostPID: true,
         containers: [
           { name: "agent", image: "docker.io/library/ubuntu:latest", securityContext: { privileged: true, capabilities: { add: ["SYS_ADMIN"] } } },
           { name: "auth-guard", image: "quay.io/oauth2-proxy/oauth2-proxy:v7.12.0" },
         ],
+        volumes: [{ name: "provider-key", secret: { secretName: "ai-provider-key" } }],
       };
     });
     const result = gatorTest([bad]);
@@ -371,7 +389,7 @@ describe("Gatekeeper policy bundle", () => {
 
   it("scopes the tenant-only constraints by the tenant namespace label", () => {
     const selected = bundle.constraints.filter((c) => c.spec.match.namespaceSelector).map((c) => c.metadata.name);
-    expect(selected.sort()).toEqual(["hardenedsidecars", "noautomounttoken", "requireruntimeclass"]);
+    expect(selected.sort()).toEqual(["hardenedsidecars", "noautomounttoken", "providerkeycustody", "requireruntimeclass"]);
     for (const c of bundle.constraints.filter((c) => c.spec.match.namespaceSelector)) {
       expect(c.spec.match.namespaceSelector).toEqual({ matchExpressions: [{ key: TENANT_LABEL, operator: "Exists" }] });
     }

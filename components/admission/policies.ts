@@ -8,7 +8,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { Exemption } from "../../controls/types";
 import { ISTIO_PROXY_IMAGE } from "../mesh/defaults";
-import { INGRESS_NAMESPACE, MESH_TOKEN_AUDIENCE, SIDECAR_CONTAINER } from "../mesh/identities";
+import { AGENT_WORKLOAD_LABELS, INGRESS_NAMESPACE, MESH_TOKEN_AUDIENCE, SIDECAR_CONTAINER } from "../mesh/identities";
+import { NAMES } from "../tenant/defaults";
+import { VAULT_CONFIG } from "../vault/defaults";
 import { SANDBOX_RUNTIME_CLASS, TENANT_LABEL } from "./defaults";
 import { EXEMPTIONS_SCHEMA, NAMESPACE_EXEMPTIONS, WORKLOAD_EXEMPTIONS, WorkloadExemption, exemptionsFor } from "./exemptions";
 
@@ -66,6 +68,10 @@ export const ALLOWED_ADDS = ["NET_BIND_SERVICE"];
 /** Containers held to AUTH-02; the tenant component must name its auth guard container so. */
 export const HARDENED_SIDECARS = ["auth-guard"];
 export const REQUIRED_WORKLOAD_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/part-of"];
+/** SEC-09: the pods that are agents, and the Secrets they may not read (or only ca.crt of). */
+const [[agentLabelKey, agentLabelValue]] = Object.entries(AGENT_WORKLOAD_LABELS);
+const AGENT_LABEL = { agentLabelKey, agentLabelValue };
+export const CUSTODY_SECRETS = { providerKeySecret: VAULT_CONFIG.aiProviderSecretName, tenantCaSecret: NAMES.tenantCaSecret, proxyTlsSecret: NAMES.proxyTlsSecret };
 
 const stringArray = { type: "array", items: { type: "string" } };
 const deny = () => "deny" as const;
@@ -180,6 +186,21 @@ export const POLICIES: PolicyDefinition[] = [
     scope: "tenantPods",
     parameterSchema: { containers: stringArray },
     parameters: () => ({ containers: HARDENED_SIDECARS }),
+    enforcementAction: deny,
+  },
+  {
+    name: "providerkeycustody",
+    kind: "K8sAgentProviderKeyCustody",
+    controls: ["SEC-09"],
+    scope: "tenantPods",
+    parameterSchema: {
+      agentLabelKey: { type: "string" },
+      agentLabelValue: { type: "string" },
+      providerKeySecret: { type: "string" },
+      tenantCaSecret: { type: "string" },
+      proxyTlsSecret: { type: "string" },
+    },
+    parameters: () => ({ ...AGENT_LABEL, ...CUSTODY_SECRETS }),
     enforcementAction: deny,
   },
   {

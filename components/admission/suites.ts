@@ -51,6 +51,14 @@ function withMeshToken(kind: "native" | "classic", edit: (p: K8sObject) => void 
   });
 }
 
+/** The compliant pod labelled as an agent, trusting its tenant CA through ca.crt of the proxy's certificate (SEC-09). */
+const agentPod = (edit: (p: K8sObject) => void = () => undefined, ns?: string) =>
+  pod((p) => {
+    p.metadata.labels["agent-platform.io/workload"] = "agent";
+    p.spec.volumes = [{ name: "tenant-ca-cert", secret: { secretName: "egress-proxy-tls", items: [{ key: "ca.crt", path: "ca.crt" }] } }];
+    edit(p);
+  }, ns);
+
 const FALCO_LABELS = { "app.kubernetes.io/name": "falco", "app.kubernetes.io/instance": "falco" };
 const CNI_LABELS = { "k8s-app": "istio-cni-node" };
 const hostPaths = (...paths: string[]) => paths.map((path, i) => ({ name: `host-${i}`, hostPath: { path } }));
@@ -256,6 +264,53 @@ export const SUITES: Record<string, SuiteCase[]> = {
     ),
     allowed("writable-agent-container-allowed", pod((p) => (agent(p).securityContext.readOnlyRootFilesystem = false))),
     allowed("platform-namespace-guard-not-in-scope", withGuard((g) => delete g.securityContext.readOnlyRootFilesystem, PLATFORM_NS)),
+  ],
+  providerkeycustody: [
+    compliant,
+    allowed("agent-with-tenant-ca-certificate-allowed", agentPod()),
+    denied(
+      "agent-mounts-provider-key-denied",
+      agentPod((p) => p.spec.volumes.push({ name: "provider-key", secret: { secretName: "ai-provider-key" } })),
+      "agent pod agent: volume provider-key reads the provider key Secret ai-provider-key; only the egress proxy may hold it",
+    ),
+    denied(
+      "agent-projects-provider-key-denied",
+      agentPod((p) => p.spec.volumes.push({ name: "bundle", projected: { sources: [{ secret: { name: "ai-provider-key", items: [{ key: "credential", path: "c" }] } }] } })),
+      "volume bundle reads the provider key Secret ai-provider-key",
+    ),
+    denied(
+      "agent-env-provider-key-denied",
+      agentPod((p) => (init(p).env = [{ name: "ANTHROPIC_API_KEY", valueFrom: { secretKeyRef: { name: "ai-provider-key", key: "api-key" } } }])),
+      "container init-workspace env ANTHROPIC_API_KEY reads the provider key Secret ai-provider-key",
+    ),
+    denied(
+      "agent-envfrom-provider-key-denied",
+      agentPod((p) => (agent(p).envFrom = [{ secretRef: { name: "ai-provider-key" } }])),
+      "container agent envFrom reads the provider key Secret ai-provider-key",
+    ),
+    denied(
+      "agent-mounts-tenant-ca-key-denied",
+      agentPod((p) => p.spec.volumes.push({ name: "ca", secret: { secretName: "tenant-ca", items: [{ key: "ca.crt", path: "ca.crt" }] } })),
+      "volume ca reads the tenant CA key Secret tenant-ca",
+    ),
+    denied(
+      "agent-reads-proxy-key-denied",
+      agentPod((p) => (p.spec.volumes[0].secret.items = [{ key: "ca.crt", path: "ca.crt" }, { key: "tls.key", path: "tls.key" }])),
+      "volume tenant-ca-cert reads more than ca.crt of Secret egress-proxy-tls",
+    ),
+    denied(
+      "statefulset-agent-mounts-provider-key-denied",
+      workload("StatefulSet", agentPod((p) => p.spec.volumes.push({ name: "provider-key", secret: { secretName: "ai-provider-key" } }))),
+      "Implied by expand-workloads.*reads the provider key Secret ai-provider-key",
+    ),
+    allowed(
+      "egress-proxy-mounts-provider-key-allowed",
+      pod((p) => {
+        p.metadata.labels["agent-platform.io/workload"] = "egress-proxy";
+        p.spec.volumes = [{ name: "provider-key", secret: { secretName: "ai-provider-key" } }];
+      }),
+    ),
+    allowed("platform-pod-with-key-allowed", agentPod((p) => p.spec.volumes.push({ name: "k", secret: { secretName: "ai-provider-key" } }), PLATFORM_NS)),
   ],
   allowedregistries: [
     compliant,

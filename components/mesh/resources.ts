@@ -42,7 +42,9 @@ export const KNOWN_SPEC_KEYS: Record<string, readonly string[]> = {
   VirtualService: ["hosts", "gateways", "http", "tls", "tcp", "exportTo"],
   EnvoyFilter: ["workloadSelector", "targetRefs", "configPatches", "priority"],
   ClusterIssuer: ["acme", "ca", "selfSigned", "vault", "venafi"],
+  Issuer: ["acme", "ca", "selfSigned", "vault", "venafi"],
   Certificate: [
+    "isCA",
     "secretName",
     "secretTemplate",
     "issuerRef",

@@ -34,6 +34,8 @@ import { FALCO_POD_LABELS, GVISOR_MONITOR_POD_LABELS, SIDEKICK_POD_LABELS } from
 import { GATEKEEPER_AUDIT_LABELS, GATEKEEPER_WEBHOOK_LABELS } from "../admission/network";
 import { SERVER_POD_LABELS } from "../vault/server";
 import { VAULT_NAMESPACE } from "../vault/defaults";
+import { EGRESS_PROXY_METRICS_PORT } from "../tenant/defaults";
+import { EGRESS_PROXY_LABELS } from "../tenant/network";
 import {
   ALERTMANAGER_POD_LABELS,
   ISTIOD_MONITORING_PORT,
@@ -77,6 +79,8 @@ function scrapes(network: ClusterNetwork): EgressRule[] {
       to: [podsIn(PLATFORM_API_NAMESPACE, PLATFORM_API_SELECTOR), podsIn(INGRESS_NAMESPACE, GATEWAY_SELECTOR), tenantPods(AGENT_WORKLOAD_LABELS)],
       ports: tcp(ISTIO_MERGED_METRICS_PORT),
     },
+    // Each tenant's egress proxy: its counters, the provider budget among them (SEC-09).
+    { to: [tenantPods(EGRESS_PROXY_LABELS)], ports: tcp(EGRESS_PROXY_METRICS_PORT) },
     { to: [podsIn(VAULT_NAMESPACE, SERVER_POD_LABELS)], ports: tcp(VAULT_API_PORT) },
     { to: [podsIn(GATEKEEPER_NAMESPACE, GATEKEEPER_WEBHOOK_LABELS), podsIn(GATEKEEPER_NAMESPACE, GATEKEEPER_AUDIT_LABELS)], ports: tcp(GATEKEEPER_METRICS_PORT) },
     { to: [podsIn(KUBE_SYSTEM, KUBE_DNS_LABELS)], ports: tcp(COREDNS_METRICS_PORT) },

@@ -67,6 +67,19 @@ describe("security alert rules", () => {
     expect(rules.metadata.name).toBe("agent-platform-security");
     expect(rules.metadata.namespace).toBe("monitoring");
     expect(rules.metadata.labels["agent-platform.io/monitoring"]).toBe("platform");
-    expect(rules.spec.groups.map((g) => g.name)).toEqual(["security-events", "vault-audit", "security-scrape-coverage"]);
+    expect(rules.spec.groups.map((g) => g.name)).toEqual(["security-events", "vault-audit", "tenant-budgets", "security-scrape-coverage"]);
+  });
+
+  it("SEC-09 alerts, per tenant namespace, when an egress proxy refuses provider calls over budget", () => {
+    const budget = rules.spec.groups.find((g) => g.name === "tenant-budgets")!.rules;
+    expect(budget).toEqual([
+      {
+        alert: "ProviderBudgetExhausted",
+        expr: 'sum by (namespace) (increase(envoy_http_local_rate_limit_rate_limited{envoy_local_http_ratelimit_prefix="provider"}[5m])) > 0',
+        for: "0m",
+        labels: { severity: "warning", component: "tenant" },
+        annotations: { summary: "Tenant {{ $labels.namespace }} hit its provider call budget: its egress proxy refused {{ $value }} calls in 5 minutes." },
+      },
+    ]);
   });
 });

@@ -127,6 +127,23 @@ export function targetsDownRule(component: keyof typeof SECURITY_TARGET_NAMESPAC
   };
 }
 
+/** Envoy's counter of requests its local rate limit refused, tagged with the filter's stat prefix. */
+export const RATE_LIMITED_METRIC = "envoy_http_local_rate_limit_rate_limited";
+
+/**
+ * SEC-09: a tenant's egress proxy refused provider calls over its plan's budget (429 to the
+ * agent). Per namespace, so the alert names the tenant; the counter never carries the key.
+ */
+export function providerBudgetRule(): AlertRule {
+  return {
+    alert: "ProviderBudgetExhausted",
+    expr: `sum by (namespace) (increase(${RATE_LIMITED_METRIC}{envoy_local_http_ratelimit_prefix="provider"}[5m])) > 0`,
+    for: "0m",
+    labels: { severity: "warning", component: "tenant" },
+    annotations: { summary: "Tenant {{ $labels.namespace }} hit its provider call budget: its egress proxy refused {{ $value }} calls in 5 minutes." },
+  };
+}
+
 export function buildAlertRules(labels: Record<string, string> = MONITORING_LABELS): PrometheusRuleObject {
   const name = "agent-platform-security";
   return {
@@ -137,6 +154,7 @@ export function buildAlertRules(labels: Record<string, string> = MONITORING_LABE
       groups: [
         { name: "security-events", rules: [falcoCriticalEventRule(), falcoDetectionRule(), gatekeeperViolationsRule()] },
         { name: "vault-audit", rules: [vaultAuditVolumeRule()] },
+        { name: "tenant-budgets", rules: [providerBudgetRule()] },
         {
           name: "security-scrape-coverage",
           rules: (Object.keys(SECURITY_TARGET_NAMESPACES) as (keyof typeof SECURITY_TARGET_NAMESPACES)[]).map(targetsDownRule),

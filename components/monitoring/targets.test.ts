@@ -9,7 +9,9 @@ const byName = (name: string) => {
 describe("scrape targets", () => {
   it("CLU-06 declares exactly the Istio and Vault monitors, each in its namespace with its port", () => {
     expect(
-      buildScrapeTargets().map((t) => [t.suffix, t.object.kind, t.object.metadata.namespace, t.object.spec.namespaceSelector, t.port]),
+      buildScrapeTargets()
+        .filter((t) => t.covers !== "tenant")
+        .map((t) => [t.suffix, t.object.kind, t.object.metadata.namespace, t.object.spec.namespaceSelector, t.port]),
     ).toEqual([
       ["istiod-monitor", "ServiceMonitor", "monitoring", { matchNames: ["istio-system"] }, 15014],
       ["istio-proxy-monitor", "PodMonitor", "monitoring", { any: true }, 15020],
@@ -19,6 +21,23 @@ describe("scrape targets", () => {
       expect(target.object.apiVersion).toBe("monitoring.coreos.com/v1");
       expect(target.object.metadata.labels["agent-platform.io/monitoring"]).toBe("platform");
     }
+  });
+
+  it("SEC-09 scrapes every tenant's egress proxy on its metrics port, in tenant namespaces only", () => {
+    const target = byName("tenant-egress-proxies");
+    expect([target.covers, target.port, buildScrapeTargets().filter((t) => t.covers === "tenant").length]).toEqual(["tenant", 9902, 1]);
+    expect(target.object.spec).toEqual({
+      selector: { matchLabels: { "agent-platform.io/workload": "egress-proxy" } },
+      namespaceSelector: { any: true },
+      podMetricsEndpoints: [
+        {
+          port: "http-metrics",
+          path: "/stats/prometheus",
+          interval: "30s",
+          relabelings: [{ action: "keep", sourceLabels: ["__meta_kubernetes_namespace"], regex: "tenant-.+" }],
+        },
+      ],
+    });
   });
 
   it("CLU-06 scrapes istiod on its http-monitoring Service port 15014", () => {

@@ -8,7 +8,10 @@
  * so pilot-agent answers Prometheus directly and no Envoy RBAC filter sees the request; agent pods
  * run without capture at all. istiod and Vault carry no sidecar. No ALLOW policy is needed.
  */
+import { TENANT_NAMESPACE_PREFIX } from "../../config/defaults";
 import { ISTIO_NAMESPACE } from "../mesh/identities";
+import { EGRESS_PROXY_METRICS_PORT } from "../tenant/defaults";
+import { EGRESS_PROXY_LABELS } from "../tenant/network";
 import { standardLabels } from "../shared/labels";
 import { VAULT_NAMESPACE, VAULT_RELEASE, VAULT_TLS_SECRET } from "../vault/defaults";
 import { ISTIOD_MONITORING_PORT, ISTIO_MERGED_METRICS_PORT, MONITORING_LABELS, MONITORING_NAMESPACE, VAULT_API_PORT } from "./defaults";
@@ -56,7 +59,7 @@ export interface MonitorObject {
 export interface ScrapeTarget {
   suffix: string;
   /** The component the target covers (CLU-06 names Falco, Vault, Istio and Gatekeeper). */
-  covers: "istio" | "vault";
+  covers: "istio" | "vault" | "tenant";
   port: number;
   object: MonitorObject;
 }
@@ -159,7 +162,32 @@ export function buildVaultMonitor(): ScrapeTarget {
   };
 }
 
+/**
+ * SEC-09: every tenant's egress proxy, on the one admin path its metrics listener serves; the
+ * provider budget's counters (`<prefix>.http_local_rate_limit.*`) feed ProviderBudgetExhausted.
+ */
+export function buildEgressProxyMonitor(): ScrapeTarget {
+  return {
+    suffix: "egress-proxy-monitor",
+    covers: "tenant",
+    port: EGRESS_PROXY_METRICS_PORT,
+    object: monitor("PodMonitor", "tenant-egress-proxies", MONITORING_NAMESPACE, {
+      selector: { matchLabels: { ...EGRESS_PROXY_LABELS } },
+      namespaceSelector: { any: true },
+      podMetricsEndpoints: [
+        {
+          port: "http-metrics",
+          path: "/stats/prometheus",
+          interval: INTERVAL,
+          // Only tenant namespaces hold egress proxies; a pod elsewhere with the label is not one.
+          relabelings: [{ action: "keep", sourceLabels: ["__meta_kubernetes_namespace"], regex: `${TENANT_NAMESPACE_PREFIX}.+` }],
+        },
+      ],
+    }),
+  };
+}
+
 /** Every monitor this component declares; Falco's and Gatekeeper's come from their components. */
 export function buildScrapeTargets(): ScrapeTarget[] {
-  return [buildIstiodMonitor(), buildIstioProxyMonitor(), buildVaultMonitor()];
+  return [buildIstiodMonitor(), buildIstioProxyMonitor(), buildVaultMonitor(), buildEgressProxyMonitor()];
 }

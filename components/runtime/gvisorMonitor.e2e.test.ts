@@ -151,6 +151,7 @@ describe("gVisor runtime monitor (RUN-08)", () => {
       [
         connect("1.1.1.1", 53),
         connect("10.40.3.7", 3128),
+        connect("10.40.3.7", 8443),
         connect("127.0.0.1", 18789),
         { ...connect("10.100.5.5", 15012), ...sidecar },
         connect("10.100.5.5", 15012),

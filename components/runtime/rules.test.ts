@@ -1,6 +1,6 @@
 import { TENANT_NAMESPACE_PREFIX } from "../../config/defaults";
 import { CONTROL_DEFINITIONS } from "../../controls/definitions";
-import { EGRESS_PROXY_PORT, PUBLIC_DNS_SERVER } from "../tenant/defaults";
+import { EGRESS_PROXY_PORT, PROVIDER_PROXY_PORT, PUBLIC_DNS_SERVER } from "../tenant/defaults";
 import { FalcoRule, listsOf, macrosOf, parseRules, referencedNames, ruleForControl, rulesOf } from "./rules";
 
 const items = parseRules();
@@ -131,7 +131,7 @@ describe("Falco agent rules", () => {
     expect(listItems("agent_platform_allowed_egress_ports")).toEqual([443]);
     // The exceptions are exactly what the tenant's NetworkPolicy lets out (NET-01, NET-07).
     expect(listItems("agent_platform_dns_resolvers")).toEqual([`"${PUBLIC_DNS_SERVER}"`]);
-    expect(listItems("agent_platform_egress_proxy_ports")).toEqual([EGRESS_PROXY_PORT]);
+    expect(listItems("agent_platform_egress_proxy_ports")).toEqual([EGRESS_PROXY_PORT, PROVIDER_PROXY_PORT]);
     expect(listItems("agent_platform_private_networks")).toEqual(['"10.0.0.0/8"', '"172.16.0.0/12"', '"192.168.0.0/16"']);
   });
 

@@ -6,6 +6,14 @@ export const AGENT_GATEWAY_PORT = 18789;
 export const AUTH_GUARD_PORT = 4180;
 /** The tenant's egress proxy, the agent's only way out to HTTPS hosts (NET-07). */
 export const EGRESS_PROXY_PORT = 3128;
+/**
+ * SEC-09: the proxy's TLS listener for the tenant's provider API, where it adds the key the agent
+ * never holds; and the port Prometheus scrapes its counters from (the admin interface stays on
+ * loopback, ENVOY_ADMIN_PORT).
+ */
+export const PROVIDER_PROXY_PORT = 8443;
+export const EGRESS_PROXY_METRICS_PORT = 9902;
+export const ENVOY_ADMIN_PORT = 9901;
 /** The one resolver a tenant uses (NET-01): the egress proxy's, for the names it forwards to. */
 export const PUBLIC_DNS_SERVER = "1.1.1.1";
 /**
@@ -38,8 +46,18 @@ export const EGRESS_PROXY_RESOURCES = { requests: { cpu: "20m", memory: "32Mi" }
  */
 export const AUTH_GUARD_SECRET_DIR = "/etc/auth-guard";
 export const PROVIDER_KEY_DIR = "/etc/agent-platform/provider";
-/** The file name of the provider key inside PROVIDER_KEY_DIR (the key of the synced Secret). */
+/** The key of the synced Secret holding the raw provider key, as stored in Vault. */
 export const PROVIDER_KEY_FILE = "api-key";
+/**
+ * SEC-09: the key of the synced Secret holding the header value the proxy adds (the key with its
+ * provider's prefix, rendered by the operator), and the file the proxy reads it from.
+ */
+export const PROVIDER_CREDENTIAL_FILE = "credential";
+/** Where the proxy's serving certificate is mounted, and where the agent finds its tenant's CA. */
+export const PROXY_TLS_DIR = "/etc/agent-platform/tls";
+export const TENANT_CA_DIR = "/etc/agent-platform/tenant-ca";
+/** The system CA bundle of the Envoy image (Ubuntu's ca-certificates), for the provider's certificate. */
+export const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 
 /** Names inside every tenant namespace. */
 export const NAMES = {
@@ -49,6 +67,13 @@ export const NAMES = {
   aiProviderSecret: "ai-provider-key",
   authGuardSecret: "auth-guard",
   providerKeyVolume: "provider-key",
+  /** SEC-09: the tenant's own CA (its key stays in tenantCaSecret) and the proxy's serving certificate. */
+  tenantCaRootIssuer: "tenant-ca-root",
+  tenantCaIssuer: "tenant-ca",
+  tenantCaSecret: "tenant-ca",
+  proxyTlsSecret: "egress-proxy-tls",
+  proxyTlsVolume: "proxy-tls",
+  tenantCaVolume: "tenant-ca-cert",
   workspaceVolume: "workspace",
   /**
    * The workspace claim: the name the StatefulSet's volumeClaimTemplate gave it before the claim

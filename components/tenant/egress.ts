@@ -1,15 +1,24 @@
 import type * as k8s from "@pulumi/kubernetes";
+import { createHash } from "crypto";
 import { stringify } from "yaml";
 import { standardLabels } from "../shared/labels";
+import { VAULT_CONFIG } from "../vault/defaults";
 import {
   EGRESS_PROXY_IMAGE,
+  EGRESS_PROXY_METRICS_PORT,
   EGRESS_PROXY_PORT,
   EGRESS_PROXY_RESOURCES,
   EGRESS_PROXY_UID,
+  ENVOY_ADMIN_PORT,
   NAMES,
+  PROVIDER_CREDENTIAL_FILE,
+  PROVIDER_KEY_DIR,
+  PROVIDER_PROXY_PORT,
+  PROXY_TLS_DIR,
   PUBLIC_DNS_SERVER,
 } from "./defaults";
 import { EGRESS_PROXY_LABELS } from "./network";
+import { ProviderListenerArgs, SDS_DIR, buildProviderCluster, buildProviderListener, sdsFiles } from "./provider";
 import { hardenedContainerSecurity, monitorAttributionEnv, sandboxedPodBasics } from "./security";
 
 /**
@@ -17,9 +26,11 @@ import { hardenedContainerSecurity, monitorAttributionEnv, sandboxedPodBasics } 
  * NetworkPolicy cannot name hosts, so the agent's only egress is this proxy, and only the proxy
  * may reach public addresses on 443. Anything else gets 403.
  */
-export function buildEgressProxyConfig(allowedHosts: string[]): Record<string, unknown> {
+export function buildEgressProxyConfig(allowedHosts: string[], provider?: ProviderListenerArgs): Record<string, unknown> {
   const hosts = [...allowedHosts].sort();
   return {
+    // Loopback only: the metrics listener forwards the one read-only stats path to it.
+    admin: { address: { socket_address: { address: "127.0.0.1", port_value: ENVOY_ADMIN_PORT } } },
     static_resources: {
       listeners: [
         {
@@ -75,6 +86,8 @@ export function buildEgressProxyConfig(allowedHosts: string[]): Record<string, u
             },
           ],
         },
+        ...(provider ? [buildProviderListener(provider)] : []),
+        metricsListener(),
       ],
       clusters: [
         {
@@ -88,8 +101,52 @@ export function buildEgressProxyConfig(allowedHosts: string[]): Record<string, u
             },
           },
         },
+        ...(provider ? [buildProviderCluster(provider.host)] : []),
+        {
+          name: "admin",
+          type: "STATIC",
+          load_assignment: {
+            cluster_name: "admin",
+            endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: ENVOY_ADMIN_PORT } } } }] }],
+          },
+        },
       ],
     },
+  };
+}
+
+/** Prometheus reads the proxy's counters (the provider budget among them) here: one GET path, nothing else of the admin API. */
+function metricsListener() {
+  return {
+    name: "metrics",
+    address: { socket_address: { address: "0.0.0.0", port_value: EGRESS_PROXY_METRICS_PORT } },
+    filter_chains: [
+      {
+        filters: [
+          {
+            name: "envoy.filters.network.http_connection_manager",
+            typed_config: {
+              "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+              stat_prefix: "metrics",
+              route_config: {
+                name: "metrics",
+                virtual_hosts: [
+                  {
+                    name: "metrics",
+                    domains: ["*"],
+                    routes: [
+                      { match: { path: "/stats/prometheus", headers: [{ name: ":method", string_match: { exact: "GET" } }] }, route: { cluster: "admin" } },
+                      { match: { prefix: "/" }, direct_response: { status: 404 } },
+                    ],
+                  },
+                ],
+              },
+              http_filters: [{ name: "envoy.filters.http.router", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" } }],
+            },
+          },
+        ],
+      },
+    ],
   };
 }
 
@@ -107,14 +164,51 @@ function dnsCacheConfig() {
   };
 }
 
-export function buildEgressProxy(namespace: string, allowedHosts: string[], runtimeClassName: string, replicas = 1) {
+/** SEC-09: the proxy alone mounts the provider key (as a file) and its serving certificate. */
+function providerVolumes(): { volumes: k8s.types.input.core.v1.Volume[]; mounts: k8s.types.input.core.v1.VolumeMount[] } {
+  return {
+    volumes: [
+      {
+        name: NAMES.providerKeyVolume,
+        // Optional: until Vault is configured and the key stored, the Secret does not exist; the
+        // CONNECT path works meanwhile and the provider listener answers 401. The operator
+        // restarts the proxy when the Secret appears or changes.
+        secret: {
+          secretName: VAULT_CONFIG.aiProviderSecretName,
+          optional: true,
+          defaultMode: 0o440,
+          items: [{ key: PROVIDER_CREDENTIAL_FILE, path: PROVIDER_CREDENTIAL_FILE }],
+        },
+      },
+      {
+        name: NAMES.proxyTlsVolume,
+        secret: {
+          secretName: NAMES.proxyTlsSecret,
+          defaultMode: 0o440,
+          items: [
+            { key: "tls.crt", path: "tls.crt" },
+            { key: "tls.key", path: "tls.key" },
+          ],
+        },
+      },
+    ],
+    mounts: [
+      { name: NAMES.providerKeyVolume, mountPath: PROVIDER_KEY_DIR, readOnly: true },
+      { name: NAMES.proxyTlsVolume, mountPath: PROXY_TLS_DIR, readOnly: true },
+    ],
+  };
+}
+
+export function buildEgressProxy(namespace: string, allowedHosts: string[], runtimeClassName: string, provider?: ProviderListenerArgs, replicas = 1) {
   const labels = { ...standardLabels(NAMES.egressProxy, "egress"), ...EGRESS_PROXY_LABELS };
+  const sds = provider ? Object.fromEntries(Object.entries(sdsFiles()).map(([file, content]) => [`sds-${file}`, stringify(content)])) : {};
   const configMap: k8s.types.input.core.v1.ConfigMap = {
     apiVersion: "v1",
     kind: "ConfigMap",
     metadata: { name: NAMES.egressProxy, namespace, labels },
-    data: { "envoy.yaml": stringify(buildEgressProxyConfig(allowedHosts)) },
+    data: { "envoy.yaml": stringify(buildEgressProxyConfig(allowedHosts, provider)), ...sds },
   };
+  const keyed = provider ? providerVolumes() : { volumes: [], mounts: [] };
   const deployment: k8s.types.input.apps.v1.Deployment = {
     apiVersion: "apps/v1",
     kind: "Deployment",
@@ -127,8 +221,12 @@ export function buildEgressProxy(namespace: string, allowedHosts: string[], runt
       template: {
         metadata: {
           labels,
-          // The proxy's traffic leaves the mesh; a sidecar would only add a second hop.
-          annotations: { "sidecar.istio.io/inject": "false" },
+          annotations: {
+            // The proxy's traffic leaves the mesh; a sidecar would only add a second hop.
+            "sidecar.istio.io/inject": "false",
+            // Envoy reads its bootstrap once: a new allowlist or budget must restart it.
+            "agent-platform.io/config-sha256": createHash("sha256").update(JSON.stringify(configMap.data)).digest("hex"),
+          },
         },
         spec: {
           ...sandboxedPodBasics(runtimeClassName, EGRESS_PROXY_UID, PUBLIC_DNS_SERVER),
@@ -140,14 +238,28 @@ export function buildEgressProxy(namespace: string, allowedHosts: string[], runt
               command: ["envoy", "-c", "/etc/envoy/envoy.yaml", "--log-level", "warn"],
               // RUN-08: the proxy runs in the sandbox too; its alerts must name the tenant.
               env: monitorAttributionEnv("envoy", EGRESS_PROXY_IMAGE),
-              ports: [{ name: "tcp-connect", containerPort: EGRESS_PROXY_PORT }],
+              ports: [
+                { name: "tcp-connect", containerPort: EGRESS_PROXY_PORT },
+                ...(provider ? [{ name: "https-provider", containerPort: PROVIDER_PROXY_PORT }] : []),
+                { name: "http-metrics", containerPort: EGRESS_PROXY_METRICS_PORT },
+              ],
               resources: EGRESS_PROXY_RESOURCES,
               securityContext: { ...hardenedContainerSecurity(), readOnlyRootFilesystem: true },
-              volumeMounts: [{ name: "config", mountPath: "/etc/envoy", readOnly: true }],
+              volumeMounts: [
+                { name: "config", mountPath: "/etc/envoy", readOnly: true },
+                ...(provider ? [{ name: "sds", mountPath: SDS_DIR, readOnly: true }] : []),
+                ...keyed.mounts,
+              ],
               readinessProbe: { tcpSocket: { port: EGRESS_PROXY_PORT }, periodSeconds: 10 },
             },
           ],
-          volumes: [{ name: "config", configMap: { name: NAMES.egressProxy } }],
+          volumes: [
+            { name: "config", configMap: { name: NAMES.egressProxy, items: [{ key: "envoy.yaml", path: "envoy.yaml" }] } },
+            ...(provider
+              ? [{ name: "sds", configMap: { name: NAMES.egressProxy, items: Object.keys(sds).map((key) => ({ key, path: key.slice("sds-".length) })) } }]
+              : []),
+            ...keyed.volumes,
+          ],
         },
       },
     },
@@ -156,7 +268,13 @@ export function buildEgressProxy(namespace: string, allowedHosts: string[], runt
     apiVersion: "v1",
     kind: "Service",
     metadata: { name: NAMES.egressProxy, namespace, labels },
-    spec: { selector: { ...EGRESS_PROXY_LABELS }, ports: [{ name: "tcp-connect", port: EGRESS_PROXY_PORT, targetPort: EGRESS_PROXY_PORT }] },
+    spec: {
+      selector: { ...EGRESS_PROXY_LABELS },
+      ports: [
+        { name: "tcp-connect", port: EGRESS_PROXY_PORT, targetPort: EGRESS_PROXY_PORT },
+        ...(provider ? [{ name: "https-provider", port: PROVIDER_PROXY_PORT, targetPort: PROVIDER_PROXY_PORT }] : []),
+      ],
+    },
   };
   return { configMap, deployment, service };
 }

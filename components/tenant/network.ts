@@ -12,7 +12,7 @@ import {
   toPublicHttps,
   workloadPolicy,
 } from "../network/policy";
-import { EGRESS_PROXY_PORT, NAMES, PUBLIC_DNS_SERVER } from "./defaults";
+import { EGRESS_PROXY_METRICS_PORT, EGRESS_PROXY_PORT, NAMES, PROVIDER_PROXY_PORT, PUBLIC_DNS_SERVER } from "./defaults";
 
 const EGRESS_PROXY_LABELS = { "agent-platform.io/workload": NAMES.egressProxy } as const;
 /** pilot-agent's merged Prometheus endpoint in the sidecar. */
@@ -23,7 +23,8 @@ const SIDECAR_METRICS_PORT = 15020;
  * these rules is the whole of what an agent can reach:
  * - in: the auth-guard path (the sidecar's inbound port) from the platform API namespace only, and
  *   Prometheus to the sidecar's metrics port (CLU-06), which serves counters, not the agent;
- * - out (agent): its egress proxy only, and istiod's 15012 for the sidecar. No DNS at all: the agent
+ * - out (agent): its egress proxy only (the CONNECT port, and the provider endpoint where the proxy
+ *   adds the key, SEC-09), and istiod's 15012 for the sidecar. No DNS at all: the agent
  *   addresses its proxy by IP and the proxy resolves the names it forwards to (NET-01), so DNS is no
  *   channel out of the sandbox;
  * - out (egress proxy): DNS to 1.1.1.1, for the allowed hosts only, and TCP 443 to public addresses.
@@ -45,7 +46,7 @@ export function buildNetworkPolicies(namespace: string): NetworkPolicyManifest[]
     }),
     workloadPolicy(namespace, "agent-egress", matching(AGENT_WORKLOAD_LABELS), {
       egress: [
-        { to: [podsHere(EGRESS_PROXY_LABELS)], ports: tcp(EGRESS_PROXY_PORT) },
+        { to: [podsHere(EGRESS_PROXY_LABELS)], ports: tcp(EGRESS_PROXY_PORT, PROVIDER_PROXY_PORT) },
         // A documented exception: the sidecar fetches its mesh certificate and configuration from
         // istiod (xDS over mTLS), and NetworkPolicy cannot tell the sidecar from the agent beside it.
         // 15012 only; the selector equals istiod's Service selector, or the VPC CNI drops the ClusterIP.
@@ -53,7 +54,11 @@ export function buildNetworkPolicies(namespace: string): NetworkPolicyManifest[]
       ],
     }),
     workloadPolicy(namespace, "egress-proxy-ingress", matching(EGRESS_PROXY_LABELS), {
-      ingress: [{ from: [podsHere(AGENT_WORKLOAD_LABELS)], ports: tcp(EGRESS_PROXY_PORT) }],
+      ingress: [
+        { from: [podsHere(AGENT_WORKLOAD_LABELS)], ports: tcp(EGRESS_PROXY_PORT, PROVIDER_PROXY_PORT) },
+        // Its counters only (the provider budget among them); the admin interface stays on loopback.
+        { from: [podsIn(MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS)], ports: tcp(EGRESS_PROXY_METRICS_PORT) },
+      ],
     }),
     workloadPolicy(namespace, "egress-proxy-egress", matching(EGRESS_PROXY_LABELS), {
       // Envoy resolves only the names of its allowed virtual hosts: a denied CONNECT gets its 403

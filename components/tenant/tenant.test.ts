@@ -55,7 +55,22 @@ describe("TenantStack for every tenant of the prod stack", () => {
             ports: [{ protocol: "TCP", port: 15020 }],
           },
         ],
-        ["egress-proxy-ingress", { from: [{ podSelector: { matchLabels: { "agent-platform.io/workload": "agent" } } }], ports: [{ protocol: "TCP", port: 3128 }] }],
+        [
+          "egress-proxy-ingress",
+          { from: [{ podSelector: { matchLabels: { "agent-platform.io/workload": "agent" } } }], ports: [{ protocol: "TCP", port: 3128 }, { protocol: "TCP", port: 8443 }] },
+        ],
+        [
+          "egress-proxy-ingress",
+          {
+            from: [
+              {
+                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } },
+                podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+              },
+            ],
+            ports: [{ protocol: "TCP", port: 9902 }],
+          },
+        ],
       ]);
     }
   });
@@ -90,8 +105,13 @@ describe("TenantStack for every tenant of the prod stack", () => {
       const spec = podSpec(run, id);
       expect([spec.enableServiceLinks, spec.dnsConfig.searches]).toEqual([false, []]);
       expect(JSON.stringify(spec)).not.toContain("svc.cluster.local");
-      // The sidecar's control plane is the one cluster name the pod can resolve, pinned to istiod's address.
-      expect(spec.hostAliases).toEqual([{ ip: expect.stringMatching(/^172\.20\.\d+\.\d+$/), hostnames: ["istiod.istio-system.svc"] }]);
+      // The two cluster names the pod can resolve: the sidecar's control plane, pinned to istiod's
+      // address, and its own proxy's provider endpoint, pinned to the proxy's ClusterIP (SEC-09).
+      const proxyIp = spec.containers[0].env.find((e: any) => e.name === "HTTPS_PROXY").value.match(/^http:\/\/([\d.]+):3128$/)[1];
+      expect(spec.hostAliases).toEqual([
+        { ip: expect.stringMatching(/^172\.20\.\d+\.\d+$/), hostnames: ["istiod.istio-system.svc"] },
+        { ip: proxyIp, hostnames: [`egress-proxy.tenant-${id}.internal`] },
+      ]);
     }
   });
 
@@ -109,7 +129,10 @@ describe("TenantStack for every tenant of the prod stack", () => {
         [
           "agent-egress",
           [
-            { to: [{ podSelector: { matchLabels: { "agent-platform.io/workload": "egress-proxy" } } }], ports: [{ protocol: "TCP", port: 3128 }] },
+            {
+              to: [{ podSelector: { matchLabels: { "agent-platform.io/workload": "egress-proxy" } } }],
+              ports: [{ protocol: "TCP", port: 3128 }, { protocol: "TCP", port: 8443 }],
+            },
             {
               to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-system" } }, podSelector: { matchLabels: { app: "istiod", istio: "pilot" } } }],
               ports: [{ protocol: "TCP", port: 15012 }],
@@ -130,11 +153,14 @@ describe("TenantStack for every tenant of the prod stack", () => {
   });
 
   it("NET-07 allows each tenant only its own AI API hosts and the platform API, by hostname", () => {
-    const hostsOf = (id: string) =>
-      [...run.findResource("kubernetes:core/v1:ConfigMap", `tenant-${id}-egress-proxy-config`).inputs.data["envoy.yaml"].matchAll(/- ([a-z0-9.-]+):443/g)].map((m) => m[1]);
-    expect(hostsOf("acme")).toEqual(["api.agents.example.com", "api.anthropic.com"]);
-    expect(hostsOf("globex")).toEqual(["api.agents.example.com", "api.openai.com"]);
-    expect(hostsOf("initech")).toEqual(["api.agents.example.com", "initech-prod.openai.azure.com"]);
+    const config = (id: string) => parse(run.findResource("kubernetes:core/v1:ConfigMap", `tenant-${id}-egress-proxy-config`).inputs.data["envoy.yaml"]);
+    const tunnelsOf = (id: string) =>
+      config(id).static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts.flatMap((v: any) => v.domains);
+    // The provider host is reached only through the provider listener, which holds the key (SEC-09).
+    const providerOf = (id: string) => config(id).static_resources.listeners[1].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.host_rewrite_literal;
+    expect([tunnelsOf("acme"), providerOf("acme")]).toEqual([["api.agents.example.com:443", "*"], "api.anthropic.com"]);
+    expect([tunnelsOf("globex"), providerOf("globex")]).toEqual([["api.agents.example.com:443", "*"], "api.openai.com"]);
+    expect([tunnelsOf("initech"), providerOf("initech")]).toEqual([["api.agents.example.com:443", "*"], "initech-prod.openai.azure.com"]);
     for (const id of TENANTS) {
       expect(podSpec(run, id).containers[0].env).toEqual(
         expect.arrayContaining([{ name: "HTTPS_PROXY", value: expect.stringMatching(/^http:\/\/172\.20\.\d+\.\d+:3128$/) }]),
@@ -242,23 +268,21 @@ describe("TenantStack for every tenant of the prod stack", () => {
     }
   });
 
-  it("SEC-05 hands each agent its provider key only from the Secret synced from its own Vault path", () => {
+  it("SEC-05 syncs each tenant's provider key from its own Vault path into a Secret only its egress proxy mounts", () => {
+    for (const id of TENANTS) {
+      const mountsOf = (spec: any) => (spec.volumes ?? []).filter((v: any) => v.secret?.secretName === "ai-provider-key");
+      expect(mountsOf(podSpec(run, id))).toEqual([]);
+      expect(mountsOf(proxySpec(run, id))).toEqual([
+        { name: "provider-key", secret: { secretName: "ai-provider-key", optional: true, defaultMode: 0o440, items: [{ key: "credential", path: "credential" }] } },
+      ]);
+      expect(proxySpec(run, id).containers[0].volumeMounts).toEqual(expect.arrayContaining([{ name: "provider-key", mountPath: "/etc/agent-platform/provider", readOnly: true }]));
+    }
     const acme = podSpec(run, "acme");
-    expect(acme.volumes.find((v: any) => v.name === "provider-key")).toEqual({
-      name: "provider-key",
-      secret: { secretName: "ai-provider-key", optional: true, defaultMode: 0o440, items: [{ key: "api-key", path: "api-key" }] },
-    });
-    // Only the agent mounts its key; the auth-guard mounts only its own secrets.
+    // The agent mounts its workspace and its tenant's CA certificate; the auth-guard only its own secrets.
     expect(acme.containers.map((c: any) => [c.name, (c.volumeMounts ?? []).map((m: any) => `${m.name}:${m.mountPath}:${m.readOnly ?? false}`)])).toEqual([
-      ["gateway", ["workspace:/home/node:false", "provider-key:/etc/agent-platform/provider:true"]],
+      ["gateway", ["workspace:/home/node:false", "tenant-ca-cert:/etc/agent-platform/tenant-ca:true"]],
       ["auth-guard", ["auth-guard:/etc/auth-guard:true"]],
     ]);
-    expect(acme.containers[0].env).toEqual(
-      expect.arrayContaining([
-        { name: "AGENT_PLATFORM_MODEL_PROVIDER", value: "anthropic" },
-        { name: "AGENT_PLATFORM_PROVIDER_KEY_FILE", value: "/etc/agent-platform/provider/api-key" },
-      ]),
-    );
     for (const id of TENANTS) {
       const sync = run.findResource("kubernetes:secrets.hashicorp.com/v1beta1:VaultStaticSecret", `tenant-${id}-ai-provider-key`).inputs;
       expect([sync.metadata.namespace, sync.spec.mount, sync.spec.path, sync.spec.destination.name]).toEqual([
@@ -267,7 +291,8 @@ describe("TenantStack for every tenant of the prod stack", () => {
         `${id}/ai-provider`,
         "ai-provider-key",
       ]);
-      expect(sync.spec.rolloutRestartTargets).toEqual([{ kind: "StatefulSet", name: "agent" }]);
+      // A new key restarts the proxy, which holds it; the agent never sees it.
+      expect(sync.spec.rolloutRestartTargets).toEqual([{ kind: "Deployment", name: "egress-proxy" }]);
     }
     expect(JSON.stringify(run.outputs)).not.toMatch(/api-key|API_KEY/);
   });
@@ -321,7 +346,7 @@ describe("tenant lifecycle", () => {
     expect(tenantResources(after, "initech")).toEqual(tenantResources(before, "initech"));
   });
 
-  it("SEC-07 changing a tenant's plan updates its agent in place and grows its workspace, replacing nothing", async () => {
+  it("SEC-07 changing a tenant's plan updates its agent in place and grows its workspace, replacing only its proxy's configuration", async () => {
     const before = await runProgram({ stack: "prod" });
     const tenants = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8")).config["agent-platform:tenants"];
     const after = await runProgram({
@@ -329,7 +354,11 @@ describe("tenant lifecycle", () => {
       config: { tenants: tenants.map((t: any) => (t.id === "acme" ? { ...t, plan: "large" } : t)) },
     });
     const changes = diffPlans(before.resources, after.resources);
+    // The plan carries the provider budget (SEC-09): the proxy's ConfigMap is replaced (it keeps
+    // its name, so Pulumi deletes it first) and the proxy restarts on its checksum.
     expect(changes.map((c) => [c.kind, c.type, c.urn.split("::").pop()]).sort()).toEqual([
+      ["replace", "kubernetes:core/v1:ConfigMap", "tenant-acme-egress-proxy-config"],
+      ["update", "kubernetes:apps/v1:Deployment", "tenant-acme-egress-proxy"],
       ["update", "kubernetes:apps/v1:StatefulSet", "tenant-acme-agent"],
       ["update", "kubernetes:core/v1:LimitRange", "tenant-acme-limits"],
       ["update", "kubernetes:core/v1:PersistentVolumeClaim", "tenant-acme-workspace"],

@@ -11,6 +11,8 @@ import type { TenantStackArgs } from "./args";
 import { AUTH_GUARD_PORT, AUTH_GUARD_RESOURCES, EGRESS_PROXY_PORT, EGRESS_PROXY_RESOURCES, NAMES } from "./defaults";
 import { buildEgressProxy } from "./egress";
 import { keepsData, runsWorkloads, tenantReplicas } from "./lifecycle";
+import { buildTenantPki } from "./pki";
+import { credentialTemplate, providerHost } from "./provider";
 import { buildLimitRange, buildResourceQuota, buildTenantNamespace, tenantNamespaceName } from "./namespace";
 import { declareStaticNetworkPolicies } from "../network/declare";
 import { buildNetworkPolicies } from "./network";
@@ -22,9 +24,14 @@ export const PURGED_VOLUME_POLICY = "Delete";
 /** gVisor's per-pod overhead, declared on the RuntimeClass and charged against the quota. */
 const SANDBOX_OVERHEAD = { limits: { ...SANDBOX_POD_OVERHEAD } };
 
-/** Hosts every agent may reach: its provider's API and the platform API (NET-07). */
+/**
+ * Hosts every agent may tunnel to (NET-07): its other allowed API hosts and the platform API. Its
+ * provider host is not among them: the agent reaches it only through the proxy's provider
+ * listener, which holds the key (SEC-09), so no tunnel can carry a key of the agent's own there.
+ */
 export function allowedEgressHosts(args: Pick<TenantStackArgs, "tenant" | "platformApiHost">): string[] {
-  return [...new Set([...args.tenant.allowedApiHosts, args.platformApiHost])].sort();
+  const provider = providerHost(args.tenant);
+  return [...new Set([...args.tenant.allowedApiHosts.filter((h) => h !== provider), args.platformApiHost])].sort();
 }
 
 /**
@@ -63,10 +70,14 @@ export class TenantStack extends pulumi.ComponentResource {
     const policies = declareStaticNetworkPolicies(name, buildNetworkPolicies(ns), inNamespace);
     const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-service-account`, buildServiceAccount(ns), inNamespace);
 
-    const egress = buildEgressProxy(ns, allowedEgressHosts(args), args.runtimeClassName, replicas);
+    // SEC-09: the tenant's CA and the proxy's serving certificate, then the proxy holding the key.
+    const pki = buildTenantPki(ns).map(
+      (object) => new k8s.apiextensions.CustomResource(`${name}-${object.kind.toLowerCase()}-${object.metadata.name}`, object, afterCrds),
+    );
+    const egress = buildEgressProxy(ns, allowedEgressHosts(args), args.runtimeClassName, { tenant, host: providerHost(tenant) }, replicas);
     new k8s.core.v1.ConfigMap(`${name}-egress-proxy-config`, egress.configMap, inNamespace);
     const egressService = new k8s.core.v1.Service(`${name}-egress-proxy`, egress.service, inNamespace);
-    new k8s.apps.v1.Deployment(`${name}-egress-proxy`, egress.deployment, { ...inNamespace, dependsOn: [namespace, ...policies] });
+    new k8s.apps.v1.Deployment(`${name}-egress-proxy`, egress.deployment, { ...inNamespace, dependsOn: [namespace, ...policies, ...pki] });
 
     const cookieSecret = new random.RandomPassword(`${name}-auth-guard-cookie`, { length: 32, special: false }, { parent: this });
     const clientSecret = new random.RandomPassword(`${name}-auth-guard-client`, { length: 32, special: false }, { parent: this });
@@ -88,7 +99,9 @@ export class TenantStack extends pulumi.ComponentResource {
       tenantId: tenant.id,
       namespace: ns,
       serviceAccount: NAMES.serviceAccount,
-      rolloutRestartTargets: [{ kind: "StatefulSet", name: NAMES.agent }],
+      // SEC-09: the key goes to the proxy alone, rendered as the header its provider expects.
+      rolloutRestartTargets: [{ kind: "Deployment", name: NAMES.egressProxy }],
+      templates: credentialTemplate(tenant),
     });
     const vaultAuth = new k8s.apiextensions.CustomResource(`${name}-vault-auth`, sync.auth, {
       ...afterCrds,
@@ -110,13 +123,14 @@ export class TenantStack extends pulumi.ComponentResource {
         platformApiHost: args.platformApiHost,
         runtimeClassName: args.runtimeClassName,
         egressProxyUrl: pulumi.interpolate`http://${egressService.spec.clusterIP}:${EGRESS_PROXY_PORT}`,
+        egressProxyAddress: egressService.spec.clusterIP,
         istiodAddress: args.istiodAddress,
       },
       replicas,
     );
     new k8s.apps.v1.StatefulSet(`${name}-agent`, statefulSet, {
       ...afterCrds,
-      dependsOn: [...afterCrds.dependsOn, serviceAccount, workspace, ...policies],
+      dependsOn: [...afterCrds.dependsOn, serviceAccount, workspace, ...policies, ...pki],
     });
     new k8s.core.v1.Service(`${name}-agent-service`, buildAgentService(ns), inNamespace);
 

@@ -125,6 +125,7 @@ describe("tenant building blocks", () => {
       platformApiHost: "api.agents.example.com",
       runtimeClassName: "gvisor",
       egressProxyUrl: "http://172.20.0.10:3128",
+      egressProxyAddress: "172.20.0.10",
       istiodAddress: "172.20.0.20",
     });
     const guard = (spec.containers as any[]).find((c) => c.name === "auth-guard");

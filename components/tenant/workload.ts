@@ -1,12 +1,10 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ModelProvider } from "../../config/defaults";
 import { TENANT_PLANS } from "../../config/defaults";
 import type { TenantConfig } from "../../config/schema";
 import { PLATFORM_API_OIDC } from "../mesh/defaults";
 import { AGENT_INBOUND_PORT, AGENT_INBOUND_PORT_NAME, AGENT_POD_ANNOTATIONS, AGENT_WORKLOAD_LABELS } from "../mesh/identities";
 import { standardLabels } from "../shared/labels";
-import { VAULT_CONFIG } from "../vault/defaults";
 import {
   AGENT_GATEWAY_PORT,
   AGENT_UID,
@@ -15,27 +13,15 @@ import {
   AUTH_GUARD_SECRET_DIR,
   NAMES,
   NO_RESOLVER,
-  PROVIDER_KEY_DIR,
-  PROVIDER_KEY_FILE,
+  TENANT_CA_DIR,
 } from "./defaults";
+import { providerEndpointEnv, proxyHostName } from "./provider";
 import { hardenedContainerSecurity, monitorAttributionEnv, sandboxedPodBasics } from "./security";
 
 /** Where the injected sidecar dials its control plane (Istio's default discovery address). */
 export const ISTIOD_HOST = "istiod.istio-system.svc";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
-
-/**
- * The environment the agent reads to find its provider credential: which provider, and the path
- * of the key file (the agent image's configuration resolves it, e.g. an OpenClaw SecretRef of
- * source `file`). Neither is a secret, so the trace session's copy of the environment holds none.
- */
-export function providerKeyEnv(provider: ModelProvider): k8s.types.input.core.v1.EnvVar[] {
-  return [
-    { name: "AGENT_PLATFORM_MODEL_PROVIDER", value: provider },
-    { name: "AGENT_PLATFORM_PROVIDER_KEY_FILE", value: `${PROVIDER_KEY_DIR}/${PROVIDER_KEY_FILE}` },
-  ];
-}
 
 /** Secret files are readable by the pod's group (fsGroup) only, never written. */
 const SECRET_FILE_MODE = 0o440;
@@ -49,6 +35,8 @@ export interface AgentPodArgs {
   runtimeClassName: string;
   /** `http://<ClusterIP>:3128` of the tenant's egress proxy: agents have no cluster DNS to find it by name. */
   egressProxyUrl: pulumi.Input<string>;
+  /** The proxy's ClusterIP, which the agent reaches its provider endpoint at by a host alias (SEC-09). */
+  egressProxyAddress: pulumi.Input<string>;
   /** istiod's ClusterIP: the sidecar finds its control plane by name, and the pod has no resolver. */
   istiodAddress: pulumi.Input<string>;
 }
@@ -102,8 +90,12 @@ export function buildAgentPodSpec(args: AgentPodArgs): PodSpec {
     ...sandboxedPodBasics(args.runtimeClassName, AGENT_UID, NO_RESOLVER),
     serviceAccountName: NAMES.serviceAccount,
     terminationGracePeriodSeconds: 30,
-    // The one cluster name the pod knows, for the sidecar only; certificate checks still use the name.
-    hostAliases: [{ ip: args.istiodAddress, hostnames: [ISTIOD_HOST] }],
+    // The cluster names the pod knows: istiod for the sidecar, and its proxy's provider endpoint
+    // (SEC-09); certificate checks still use the names.
+    hostAliases: [
+      { ip: args.istiodAddress, hostnames: [ISTIOD_HOST] },
+      { ip: args.egressProxyAddress, hostnames: [proxyHostName(args.namespace)] },
+    ],
     containers: [
       {
         name: "gateway",
@@ -114,17 +106,19 @@ export function buildAgentPodSpec(args: AgentPodArgs): PodSpec {
           ...monitorAttributionEnv("gateway", args.images.gateway),
           { name: "HOME", value: "/home/node" },
           ...proxyEnv,
-          { name: "NO_PROXY", value: "127.0.0.1,localhost" },
+          // The provider endpoint is the proxy itself, called directly rather than through a tunnel.
+          { name: "NO_PROXY", value: `127.0.0.1,localhost,${proxyHostName(args.namespace)}` },
           // Node's fetch ignores HTTPS_PROXY unless asked to honour it.
           { name: "NODE_USE_ENV_PROXY", value: "1" },
-          ...providerKeyEnv(args.tenant.modelProvider),
+          // SEC-09: where the provider is and which CA to trust; the key stays with the proxy.
+          ...providerEndpointEnv(args.tenant, args.namespace),
         ],
         resources: gatewayResources(args.tenant),
         // The agent installs packages and writes files (seed 000): its root filesystem stays writable.
         securityContext: { ...hardenedContainerSecurity(), readOnlyRootFilesystem: false },
         volumeMounts: [
           { name: NAMES.workspaceVolume, mountPath: "/home/node" },
-          { name: NAMES.providerKeyVolume, mountPath: PROVIDER_KEY_DIR, readOnly: true },
+          { name: NAMES.tenantCaVolume, mountPath: TENANT_CA_DIR, readOnly: true },
         ],
       },
       {
@@ -147,16 +141,11 @@ export function buildAgentPodSpec(args: AgentPodArgs): PodSpec {
       },
     ],
     volumes: [
-      // Optional: until Vault is configured and the key stored, the Secret does not exist and the
-      // agent starts without it; the operator restarts the agent when the Secret appears.
+      // SEC-09: only the tenant CA's certificate, from the proxy's certificate Secret; neither the
+      // proxy's key nor the CA's, which stays in a Secret no agent pod may mount.
       {
-        name: NAMES.providerKeyVolume,
-        secret: {
-          secretName: VAULT_CONFIG.aiProviderSecretName,
-          optional: true,
-          defaultMode: SECRET_FILE_MODE,
-          items: [{ key: PROVIDER_KEY_FILE, path: PROVIDER_KEY_FILE }],
-        },
+        name: NAMES.tenantCaVolume,
+        secret: { secretName: NAMES.proxyTlsSecret, defaultMode: 0o444, items: [{ key: "ca.crt", path: "ca.crt" }] },
       },
       {
         name: NAMES.authGuardSecret,

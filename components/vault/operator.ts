@@ -46,12 +46,14 @@ export interface AgentSecretSyncArgs {
   refreshAfter?: string;
   /** Workloads restarted when the key changes. @default [] */
   rolloutRestartTargets?: Array<{ kind: "Deployment" | "StatefulSet" | "DaemonSet"; name: string }>;
+  /** Extra keys the operator renders into the Secret from the Vault data (VSO transformation templates). @default {} */
+  templates?: Record<string, { text: string }>;
 }
 
 /**
- * SEC-05: the AI provider key reaches an agent only as the Secret `ai-provider-key`, synced by the
- * operator with the agent's own identity (its role and service account), so the read is bound by
- * the agent-self policy like any read by the agent itself.
+ * SEC-05: the AI provider key reaches a tenant only as the Secret `ai-provider-key`, synced by the
+ * operator with the tenant's own identity (its role and service account), so the read is bound by
+ * the agent-self policy. SEC-09: only the tenant's egress proxy mounts that Secret.
  */
 export function buildAgentSecretSync(args: AgentSecretSyncArgs): { auth: Manifest; secret: Manifest } {
   const labels = standardLabels(`agent-${args.tenantId}`, "secrets");
@@ -83,7 +85,13 @@ export function buildAgentSecretSync(args: AgentSecretSyncArgs): { auth: Manifes
         path: `${args.tenantId}/${VAULT_CONFIG.aiProviderSecretPath}`,
         refreshAfter: args.refreshAfter ?? VAULT_CONFIG.refreshAfter,
         hmacSecretData: true,
-        destination: { name: VAULT_CONFIG.aiProviderSecretName, create: true, overwrite: false, labels },
+        destination: {
+          name: VAULT_CONFIG.aiProviderSecretName,
+          create: true,
+          overwrite: false,
+          labels,
+          ...(args.templates && Object.keys(args.templates).length ? { transformation: { templates: args.templates } } : {}),
+        },
         ...(args.rolloutRestartTargets?.length ? { rolloutRestartTargets: args.rolloutRestartTargets } : {}),
       },
     },

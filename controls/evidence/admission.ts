@@ -59,6 +59,7 @@ const mutated = (control: string, file: string, test: string): Evidence => ({
 });
 
 export const admissionEvidence: Evidence[] = [
+  mutated("SEC-09", SELF, "SEC-09 still refuses, after injection, an agent pod that mounts or env-references its provider key, and admits its proxy holding it"),
   mutated("ISO-09", SELF, "ISO-09 admits every pod the prod stack's workloads create, as Istio injects it, under the constraints and Pod Security"),
   ...["ISO-09", "ISO-10", "ISO-11"].map((c) =>
     mutated(c, SELF, "ISO-09 ISO-10 ISO-11 still refuses, after injection, a projected API token, a root container and a missing RuntimeClass"),
@@ -109,6 +110,13 @@ export const admissionEvidence: Evidence[] = [
   ),
   gatekeeper("ISO-08", "noprivilegeescalation", "must set allowPrivilegeEscalation: false", "ISO-08 requires allowPrivilegeEscalation: false on every container"),
   gatekeeper("ISO-09", "noautomounttoken", "must set automountServiceAccountToken: false", "ISO-09 refuses service account tokens in tenant pods", true),
+  gatekeeper(
+    "SEC-09",
+    "providerkeycustody",
+    "reads the provider key Secret",
+    "SEC-09 refuses an agent pod that mounts, projects or env-references the provider key or the tenant CA's key",
+    true,
+  ),
   gatekeeper("ISO-10", "requireruntimeclass", "must set runtimeClassName to one of", "ISO-10 requires the gvisor RuntimeClass for tenant pods", true),
   gatekeeper("ISO-11", "runasnonroot", "root_allowed if {", "ISO-11 allows root only with hostUsers: false under the gvisor RuntimeClass"),
   gatekeeper("ISO-12", "containerlimits", "must set a %v limit", "ISO-12 refuses a workload whose pod template has containers without limits"),

@@ -51,11 +51,11 @@ export const networkEvidence: Evidence[] = [
   {
     control: "NET-06",
     enforcedBy: [component(TENANT, "tcp(AGENT_INBOUND_PORT)")],
-    provenBy: [proof("NET-06 admits into a tenant only the platform API on 8443 and Prometheus on 15020"), MAP],
+    provenBy: [proof("NET-06 admits into a tenant only the platform API on 8443, and Prometheus on 15020 and the egress proxy's 9902"), MAP],
   },
   {
     control: "NET-07",
-    enforcedBy: [component(TENANT, "tcp(EGRESS_PROXY_PORT)")],
+    enforcedBy: [component(TENANT, "tcp(EGRESS_PROXY_PORT, PROVIDER_PROXY_PORT)")],
     provenBy: [proof("NET-07 sends an agent's traffic only to its own egress proxy and to istiod's 15012"), MAP],
   },
 ];

@@ -11,6 +11,7 @@ const TESTS = {
   cluster: `${PACK}/cluster.test.ts`,
   secrets: `${PACK}/secrets.test.ts`,
   data: `${PACK}/data.test.ts`,
+  custody: `${PACK}/custody.test.ts`,
 };
 type Module = keyof typeof TESTS;
 
@@ -127,6 +128,7 @@ export const policyEvidence: Evidence[] = [
     provenBy: [
       proof("network", "NET-07 sends agent traffic out only through the egress proxy, never directly"),
       proof("egress", "NET-07 lets the egress proxy forward only to exactly named hosts on 443, within allowedEgressHosts when set"),
+      proof("egress", "NET-07 SEC-09 checks where a route to a fixed cluster goes, whatever host the request names"),
     ],
   },
   {
@@ -187,6 +189,15 @@ export const policyEvidence: Evidence[] = [
     control: "SEC-05",
     enforcedBy: [policy("agent", "tenant-ai-keys-from-vault")],
     provenBy: [proof("agent", "SEC-05 requires tenant secrets as files from Secrets synced from Vault, never through the environment")],
+  },
+  {
+    control: "SEC-09",
+    enforcedBy: [policy("custody", "tenant-provider-key-custody"), policy("egress", "egress-proxy-allowlist")],
+    provenBy: [
+      proof("custody", "SEC-09 refuses an agent pod that mounts, projects or env-references the provider key or the tenant CA's key"),
+      proof("custody", "SEC-09 lets the egress proxy, and pods outside tenant namespaces, hold the key"),
+      proof("egress", "NET-07 SEC-09 checks where a route to a fixed cluster goes, whatever host the request names"),
+    ],
   },
   {
     control: "SEC-06",

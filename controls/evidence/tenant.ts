@@ -6,6 +6,13 @@ const NETWORK = "components/tenant/network.ts";
 const SECURITY = "components/tenant/security.ts";
 const WORKLOAD = "components/tenant/workload.ts";
 const NAMESPACE = "components/tenant/namespace.ts";
+const EGRESS = "components/tenant/egress.ts";
+const PROVIDER = "components/tenant/provider.ts";
+const CUSTODY = "components/tenant/custody.test.ts";
+const PROVIDER_UNIT = "components/tenant/provider.test.ts";
+const ENVOY = "components/tenant/envoy.test.ts";
+const ENVOY_VALID = "SEC-09 NET-07 parses the CONNECT allowlist, the provider listener and the SDS files strictly into the v1.36 protos, and they validate";
+const ENVOY_STRICT = "SEC-09 NET-07 fails on an unknown field, an unknown type and a broken validation rule, inside typed configs too";
 
 const component = (file: string, symbol: string) => ({ kind: "component" as const, file, symbol });
 const proof = (file: string, test: string) => ({ file, test });
@@ -70,7 +77,7 @@ export const tenantEvidence: Evidence[] = [
     control: "SEC-07",
     enforcedBy: [component("components/tenant/tenant.ts", "retainOnDelete: true"), component(WORKLOAD, "export function buildWorkspaceClaim")],
     provenBy: [
-      proof(PROGRAM, "SEC-07 changing a tenant's plan updates its agent in place and grows its workspace, replacing nothing"),
+      proof(PROGRAM, "SEC-07 changing a tenant's plan updates its agent in place and grows its workspace, replacing only its proxy's configuration"),
       proof(PROGRAM, "SEC-07 removing a tenant from the configuration keeps its namespace and workspace until it is offboarded"),
     ],
   },
@@ -137,9 +144,9 @@ export const tenantEvidence: Evidence[] = [
   },
   {
     control: "SEC-05",
-    enforcedBy: [component(WORKLOAD, "secretName: VAULT_CONFIG.aiProviderSecretName"), component(WORKLOAD, "--cookie-secret-file=")],
+    enforcedBy: [component(EGRESS, "secretName: VAULT_CONFIG.aiProviderSecretName"), component(WORKLOAD, "--cookie-secret-file=")],
     provenBy: [
-      proof(PROGRAM, "SEC-05 hands each agent its provider key only from the Secret synced from its own Vault path"),
+      proof(PROGRAM, "SEC-05 syncs each tenant's provider key from its own Vault path into a Secret only its egress proxy mounts"),
       proof(PROGRAM, "SEC-05 passes no secret to any tenant container through its environment, so the trace session carries none"),
     ],
   },
@@ -148,6 +155,35 @@ export const tenantEvidence: Evidence[] = [
     enforcedBy: [component("components/tenant/tenant.ts", "buildAgentIngressPolicy(ns)")],
     provenBy: [proof(PROGRAM, "NET-08 NET-09 give every agent the mesh entry point and admit only the platform API to it")],
   })),
+  {
+    control: "NET-07",
+    enforcedBy: [component(EGRESS, "buildEgressProxyConfig")],
+    provenBy: [proof(ENVOY, ENVOY_VALID), proof(ENVOY, ENVOY_STRICT)],
+  },
+  {
+    control: "SEC-09",
+    enforcedBy: [
+      component(EGRESS, "providerVolumes()"),
+      component(PROVIDER, "envoy.filters.http.credential_injector"),
+      component(PROVIDER, "envoy.filters.http.header_mutation"),
+      component(PROVIDER, "envoy.filters.http.local_ratelimit"),
+      component("components/tenant/pki.ts", "buildTenantPki"),
+      component("components/monitoring/rules.ts", "ProviderBudgetExhausted"),
+    ],
+    provenBy: [
+      proof(CUSTODY, "SEC-09 no container of any agent pod can read its tenant's provider key"),
+      proof(CUSTODY, "SEC-09 the egress proxy adds the key for its tenant's provider host only, stripping what the agent sends"),
+      proof(CUSTODY, "SEC-09 the agent's SDK calls the proxy over TLS with a certificate from its tenant's own CA"),
+      proof(CUSTODY, "SEC-09 every provider call is budgeted, size-capped and logged without headers or bodies"),
+      proof(PROVIDER_UNIT, "SEC-09 adds each provider's key in the header that provider expects"),
+      proof(PROVIDER_UNIT, "SEC-09 uses only Envoy extensions and fields of the pinned Envoy's v3 API"),
+      proof(PROVIDER_UNIT, "SEC-09 gives each tenant its own CA chain, valid against cert-manager's published schemas"),
+      proof(ENVOY, ENVOY_VALID),
+      proof(ENVOY, ENVOY_STRICT),
+      proof("components/monitoring/rules.test.ts", "SEC-09 alerts, per tenant namespace, when an egress proxy refuses provider calls over budget"),
+      proof("components/monitoring/targets.test.ts", "SEC-09 scrapes every tenant's egress proxy on its metrics port, in tenant namespaces only"),
+    ],
+  },
   {
     control: "SEC-04",
     enforcedBy: [component("components/tenant/tenant.ts", "grantAgent(")],

@@ -18,6 +18,14 @@ function serviceAccount(namespace: string, automount?: boolean) {
   });
 }
 
+function certificate(secretName: string, namespace = "tenant-acme") {
+  return resource("kubernetes:cert-manager.io/v1:Certificate", {
+    kind: "Certificate",
+    metadata: { name: secretName, namespace },
+    spec: { secretName, issuerRef: { name: "tenant-ca", kind: "Issuer", group: "cert-manager.io" } },
+  });
+}
+
 function vaultStaticSecret(destination: string, namespace = "tenant-acme") {
   return resource("kubernetes:secrets.hashicorp.com/v1beta1:VaultStaticSecret", {
     kind: "VaultStaticSecret",
@@ -112,21 +120,31 @@ describe("agent pod policies", () => {
   });
 
   it("SEC-05 requires tenant secrets as files from Secrets synced from Vault, never through the environment", () => {
-    expect(messages(aiKeysFromVault, [agent(), vaultStaticSecret("ai-provider-key")])).toEqual([]);
+    expect(messages(aiKeysFromVault, [agent(), vaultStaticSecret("ai-provider-key"), certificate("egress-proxy-tls")])).toEqual([]);
     const viaEnv = agentWith((spec) => {
       spec.containers[0].env[1] = { name: "OPENAI_API_KEY", value: "sk-live" };
       spec.containers[0].env.push({ name: "ANTHROPIC_API_KEY", valueFrom: { secretKeyRef: { name: "ai-provider-key", key: "api-key" } } });
       spec.containers[1].env = [{ name: "OAUTH2_PROXY_COOKIE_SECRET", valueFrom: { configMapKeyRef: { name: "c", key: "k" } } }];
       spec.containers[1].envFrom = [{ secretRef: { name: "auth-guard" } }];
     });
-    expect(messages(aiKeysFromVault, [viaEnv, vaultStaticSecret("ai-provider-key")])).toEqual([
+    expect(messages(aiKeysFromVault, [viaEnv, vaultStaticSecret("ai-provider-key"), certificate("egress-proxy-tls")])).toEqual([
       `${AGENT} container "gateway" env OPENAI_API_KEY carries a credential outside any Secret: keep it in Vault and mount it from a Secret as a file.`,
       `${AGENT} container "gateway" env ANTHROPIC_API_KEY reads Secret ai-provider-key: mount it as a read-only file instead; the environment reaches the sandbox's trace session.`,
       `${AGENT} container "auth-guard" env OAUTH2_PROXY_COOKIE_SECRET carries a credential outside any Secret: keep it in Vault and mount it from a Secret as a file.`,
       `${AGENT} container "auth-guard" envFrom reads Secret auth-guard: mount it as a read-only file instead; the environment reaches the sandbox's trace session.`,
     ]);
-    expect(messages(aiKeysFromVault, [agent(), vaultStaticSecret("ai-provider-key", "tenant-globex")])).toEqual([
-      `${AGENT} volume provider-key mounts Secret ai-provider-key, which no VaultStaticSecret in tenant-acme syncs and this stack does not declare: sync it from Vault.`,
+    const proxy = agentWith((spec, manifest) => {
+      manifest.metadata.name = "egress-proxy";
+      spec.volumes = [{ name: "provider-key", secret: { secretName: "ai-provider-key", optional: true } }];
+    });
+    expect(messages(aiKeysFromVault, [proxy, vaultStaticSecret("ai-provider-key", "tenant-globex"), certificate("egress-proxy-tls", "tenant-globex")])).toEqual([
+      "StatefulSet tenant-acme/egress-proxy volume provider-key mounts Secret ai-provider-key, which no VaultStaticSecret or tenant Certificate in tenant-acme writes and this stack does not declare: sync it from Vault.",
+    ]);
+    // Only a Certificate of the tenant's own Issuer counts, not one of a ClusterIssuer.
+    const shared = certificate("egress-proxy-tls");
+    shared.inputs.spec.issuerRef.kind = "ClusterIssuer";
+    expect(messages(aiKeysFromVault, [agent(), shared])).toEqual([
+      `${AGENT} volume tenant-ca-cert mounts Secret egress-proxy-tls, which no VaultStaticSecret or tenant Certificate in tenant-acme writes and this stack does not declare: sync it from Vault.`,
     ]);
   });
 });

@@ -202,6 +202,7 @@ export const authGuardHardened: ResourceValidationPolicy = {
 
 const CREDENTIAL_ENV = /(API_?KEY|TOKEN|SECRET|PASSWORD)$/i;
 const VAULT_STATIC_SECRET = "kubernetes:secrets.hashicorp.com/v1beta1:VaultStaticSecret";
+const CERTIFICATE = "kubernetes:cert-manager.io/v1:Certificate";
 const SECRET_TYPE = "kubernetes:core/v1:Secret";
 
 /** The Secrets a pod spec mounts as files: secret volumes and secret sources of projected volumes. */
@@ -215,7 +216,7 @@ function mountedSecrets(spec: any): { volume: string; secret: string }[] {
 export const aiKeysFromVault: StackValidationPolicy = {
   name: "tenant-ai-keys-from-vault",
   description:
-    "SEC-05: credentials reach tenant containers only as read-only files from Kubernetes Secrets, never through the environment (the gVisor trace session streams it to the node monitor), and every Secret a tenant pod mounts is synced from Vault or declared by this stack.",
+    "SEC-05: credentials reach tenant containers only as read-only files from Kubernetes Secrets, never through the environment (the gVisor trace session streams it to the node monitor), and every Secret a tenant pod mounts is synced from Vault, issued by the tenant's own cert-manager Issuer, or declared by this stack.",
   enforcementLevel: "mandatory",
   configSchema: PREFIX_CONFIG,
   validateStack: (args, report) => {
@@ -225,6 +226,10 @@ export const aiKeysFromVault: StackValidationPolicy = {
       const known = new Set([
         ...args.resources.filter((s) => s.type === VAULT_STATIC_SECRET && namespaceOf(s.props) === namespace).map((s) => s.props.spec?.destination?.name),
         ...args.resources.filter((s) => s.type === SECRET_TYPE && namespaceOf(s.props) === namespace).map((s) => s.props.metadata?.name),
+        // Certificates of the tenant's own Issuer (SEC-09): the proxy's serving certificate and its CA.
+        ...args.resources
+          .filter((s) => s.type === CERTIFICATE && namespaceOf(s.props) === namespace && s.props.spec?.issuerRef?.kind === "Issuer")
+          .map((s) => s.props.spec?.secretName),
       ]);
       const spec = podSpecOf(r.type, r.props);
       for (const ref of containersOf(spec)) {
@@ -245,7 +250,10 @@ export const aiKeysFromVault: StackValidationPolicy = {
       }
       for (const { volume, secret } of mountedSecrets(spec)) {
         if (!known.has(secret)) {
-          report(`${describe(r.props)} volume ${volume} mounts Secret ${secret}, which no VaultStaticSecret in ${namespace} syncs and this stack does not declare: sync it from Vault.`, r.urn);
+          report(
+            `${describe(r.props)} volume ${volume} mounts Secret ${secret}, which no VaultStaticSecret or tenant Certificate in ${namespace} writes and this stack does not declare: sync it from Vault.`,
+            r.urn,
+          );
         }
       }
     }

@@ -35,4 +35,28 @@ describe("egress proxy policy", () => {
       `${where} envoy.yaml is not valid YAML (Flow sequence in block collection must be sufficiently indented and end with a ] at line 1, column 5): fix the proxy configuration.`,
     ]);
   });
+
+  it("NET-07 SEC-09 checks where a route to a fixed cluster goes, whatever host the request names", () => {
+    const fixed = (address: string, port: number) => ({ name: "provider", type: "LOGICAL_DNS", load_assignment: { endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address, port_value: port } } } }] }] } });
+    const envoyWith = (clusters: any[]) =>
+      stringify({
+        static_resources: {
+          listeners: [{ filter_chains: [{ filters: [{ typed_config: { route_config: { virtual_hosts: [{ name: "p", domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: "provider" } }] }] } } }] }] }],
+          clusters,
+        },
+      });
+    const allowed = { "egress-proxy-allowlist": { allowedEgressHosts: ["api.anthropic.com"] } };
+    expect(messages(egressProxyAllowlist, [proxyConfig([], "tenant-acme", envoyWith([fixed("api.anthropic.com", 443)]))], allowed)).toEqual([]);
+    expect(messages(egressProxyAllowlist, [proxyConfig([], "tenant-acme", envoyWith([fixed("127.0.0.1", 9901)]))], allowed)).toEqual([]);
+    expect(messages(egressProxyAllowlist, [proxyConfig([], "tenant-acme", envoyWith([fixed("evil.example.net", 443)]))], allowed)).toEqual([
+      "ConfigMap tenant-acme/egress-proxy forwards evil.example.net, which is not in allowedEgressHosts: remove it or allow it in the pack configuration.",
+    ]);
+    expect(messages(egressProxyAllowlist, [proxyConfig([], "tenant-acme", envoyWith([fixed("api.anthropic.com", 80)]))], allowed)).toEqual([
+      "ConfigMap tenant-acme/egress-proxy forwards to api.anthropic.com:80: forward only to port 443.",
+    ]);
+    // A route to a cluster the bootstrap does not declare is treated as forwarding anywhere: its domains are checked.
+    expect(messages(egressProxyAllowlist, [proxyConfig([], "tenant-acme", envoyWith([]))])).toEqual([
+      'ConfigMap tenant-acme/egress-proxy forwards "*": name each host exactly with port 443, e.g. api.example.com:443.',
+    ]);
+  });
 });

@@ -32,6 +32,20 @@ function forwards(virtualHost: any): boolean {
   return ((virtualHost?.routes ?? []) as any[]).some((r) => r?.route !== undefined);
 }
 
+/** The clusters of the bootstrap by name; a dynamic forward proxy forwards wherever a request names. */
+function clustersOf(envoy: any): Map<string, any> {
+  return new Map(((envoy?.static_resources?.clusters ?? []) as any[]).map((c) => [c?.name, c]));
+}
+
+const isDynamic = (cluster: any) => cluster === undefined || cluster?.cluster_type?.name === "envoy.clusters.dynamic_forward_proxy";
+
+/** `host:port` of every endpoint of a fixed cluster. */
+function endpointsOf(cluster: any): { address: string; port: number }[] {
+  return ((cluster?.load_assignment?.endpoints ?? []) as any[]).flatMap((e) =>
+    ((e?.lb_endpoints ?? []) as any[]).map((l) => ({ address: String(l?.endpoint?.address?.socket_address?.address), port: Number(l?.endpoint?.address?.socket_address?.port_value) })),
+  );
+}
+
 function hostAllowed(host: string, allowed: string[]): boolean {
   if (allowed.length === 0) return true;
   return allowed.some((a) => (a.startsWith("*.") ? host.endsWith(a.slice(1)) && host.length > a.length - 1 : host === a));
@@ -55,7 +69,20 @@ export const egressProxyAllowlist: ResourceValidationPolicy = {
       report(`${describe(props)} ${config.configKey} is not valid YAML (${(error as Error).message.split("\n")[0].replace(/:$/, "")}): fix the proxy configuration.`);
       return;
     }
+    const clusters = clustersOf(envoy);
     for (const vhost of virtualHosts(envoy).filter(forwards)) {
+      const targets = ((vhost.routes ?? []) as any[]).filter((r) => r?.route).map((r) => clusters.get(r.route.cluster));
+      // A route to a fixed cluster (the provider listener, SEC-09; the metrics listener) goes only
+      // to that cluster's endpoints, whatever the request names: check those instead.
+      for (const { address, port } of targets.filter((t) => !isDynamic(t)).flatMap(endpointsOf)) {
+        if (address === "127.0.0.1") continue;
+        if (port !== 443) {
+          report(`${describe(props)} forwards to ${address}:${port}: forward only to port 443.`);
+        } else if (!hostAllowed(address.toLowerCase(), config.allowedEgressHosts)) {
+          report(`${describe(props)} forwards ${address}, which is not in allowedEgressHosts: remove it or allow it in the pack configuration.`);
+        }
+      }
+      if (!targets.some(isDynamic)) continue;
       for (const domain of (vhost.domains ?? []) as string[]) {
         const match = /^([a-z0-9.-]+):443$/i.exec(domain);
         if (!match) {

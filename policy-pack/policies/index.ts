@@ -1,6 +1,7 @@
 import { Policies } from "@pulumi/policy";
 import { AGENT_POLICIES } from "./agent";
 import { CLUSTER_POLICIES } from "./cluster";
+import { CUSTODY_POLICIES } from "./custody";
 import { DATA_POLICIES } from "./data";
 import { EGRESS_POLICIES } from "./egress";
 import { MESH_POLICIES } from "./mesh";
@@ -13,6 +14,7 @@ import { WORKLOAD_POLICIES } from "./workload";
 export const ALL_POLICIES: Policies = [
   ...TENANT_POLICIES,
   ...AGENT_POLICIES,
+  ...CUSTODY_POLICIES,
   ...WORKLOAD_POLICIES,
   ...NETWORK_POLICIES,
   ...EGRESS_POLICIES,

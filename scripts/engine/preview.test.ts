@@ -50,7 +50,8 @@ describe("a first preview of prod", () => {
     expect(update.findResource("aws:kms/alias:Alias", "cluster-secrets").inputs.targetKeyId).toBe("cluster-secrets-key-id");
     expect(preview.findResource("aws:kms/alias:Alias", "cluster-secrets").inputs.targetKeyId).toBe(UNKNOWN_MARK);
     expect(unknownPaths(preview.findResource("aws:eks/cluster:Cluster", "cluster-eks").inputs)).toEqual(["encryptionConfig.provider.keyArn", "roleArn"]);
-    expect(unknownPaths(preview.findResource("kubernetes:apps/v1:StatefulSet", "tenant-acme-agent").inputs.spec.template.spec.hostAliases)).toEqual(["[0].ip"]);
+    // istiod's address, and the egress proxy's ClusterIP the provider endpoint's name is pinned to (SEC-09).
+    expect(unknownPaths(preview.findResource("kubernetes:apps/v1:StatefulSet", "tenant-acme-agent").inputs.spec.template.spec.hostAliases)).toEqual(["[0].ip", "[1].ip"]);
   });
 
   it("leaves unknown only the fields that depend on an unknown: a network policy's API-server rule, not its whole spec", () => {

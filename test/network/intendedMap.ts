@@ -102,7 +102,8 @@ export function tenantFlows(tenant: string): Flow[] {
   return [
     f("the platform API calls the agent through its sidecar's mTLS port (auth-guard behind it)", W.platformApi, agent, "TCP 8443"),
     f("Prometheus reads the agent sidecar's merged metrics", W.prometheus, agent, "TCP 15020"),
-    f("the agent's only way out: HTTP CONNECT to its own egress proxy", agent, proxy, "TCP 3128"),
+    f("the agent's only way out: HTTP CONNECT to its own egress proxy, and its provider endpoint there (SEC-09)", agent, proxy, "TCP 3128,8443"),
+    f("Prometheus reads the egress proxy's counters, the provider budget among them", W.prometheus, proxy, "TCP 9902"),
     f("the agent pod's sidecar fetches xDS and its certificate (documented exception, 15012 only)", agent, W.istiod, "TCP 15012"),
     f("the egress proxy opens allowed tunnels to public HTTPS only", proxy, "public-internet", HTTPS),
     f("the egress proxy resolves its allowed hosts at 1.1.1.1", proxy, "cloudflare-dns", DNS),
