@@ -35,7 +35,8 @@ const SIDECAR_METRICS_PORT = 15020;
 export function buildNetworkPolicies(namespace: string): NetworkPolicyManifest[] {
   return [
     defaultDeny(namespace),
-    workloadPolicy(namespace, "agent-ingress", matching(AGENT_WORKLOAD_LABELS), {
+    // One policy per workload, both directions: every resource counts in a one-tenant stack.
+    workloadPolicy(namespace, "agent", matching(AGENT_WORKLOAD_LABELS), {
       ingress: [
         {
           from: [podsIn(PLATFORM_API_NAMESPACE, { "app.kubernetes.io/name": "platform-api" })],
@@ -43,8 +44,6 @@ export function buildNetworkPolicies(namespace: string): NetworkPolicyManifest[]
         },
         { from: [podsIn(MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS)], ports: tcp(SIDECAR_METRICS_PORT) },
       ],
-    }),
-    workloadPolicy(namespace, "agent-egress", matching(AGENT_WORKLOAD_LABELS), {
       egress: [
         { to: [podsHere(EGRESS_PROXY_LABELS)], ports: tcp(EGRESS_PROXY_PORT, PROVIDER_PROXY_PORT) },
         // A documented exception: the sidecar fetches its mesh certificate and configuration from
@@ -53,14 +52,12 @@ export function buildNetworkPolicies(namespace: string): NetworkPolicyManifest[]
         { to: [podsIn(ISTIO_NAMESPACE, ISTIOD_SELECTOR)], ports: tcp(ISTIOD_XDS_PORT) },
       ],
     }),
-    workloadPolicy(namespace, "egress-proxy-ingress", matching(EGRESS_PROXY_LABELS), {
+    workloadPolicy(namespace, "egress-proxy", matching(EGRESS_PROXY_LABELS), {
       ingress: [
         { from: [podsHere(AGENT_WORKLOAD_LABELS)], ports: tcp(EGRESS_PROXY_PORT, PROVIDER_PROXY_PORT) },
         // Its counters only (the provider budget among them); the admin interface stays on loopback.
         { from: [podsIn(MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS)], ports: tcp(EGRESS_PROXY_METRICS_PORT) },
       ],
-    }),
-    workloadPolicy(namespace, "egress-proxy-egress", matching(EGRESS_PROXY_LABELS), {
       // Envoy resolves only the names of its allowed virtual hosts: a denied CONNECT gets its 403
       // from a direct response, before the dynamic forward proxy would look the name up.
       egress: [{ to: cidrs([`${PUBLIC_DNS_SERVER}/32`]), ports: DNS_PORTS }, toPublicHttps],

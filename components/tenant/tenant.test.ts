@@ -32,7 +32,7 @@ describe("TenantStack for every tenant of the prod stack", () => {
         .sort(([a], [b]) => String(a).localeCompare(String(b)));
       expect(ingress).toEqual([
         [
-          "agent-ingress",
+          "agent",
           {
             from: [
               {
@@ -44,7 +44,7 @@ describe("TenantStack for every tenant of the prod stack", () => {
           },
         ],
         [
-          "agent-ingress",
+          "agent",
           {
             from: [
               {
@@ -56,11 +56,11 @@ describe("TenantStack for every tenant of the prod stack", () => {
           },
         ],
         [
-          "egress-proxy-ingress",
+          "egress-proxy",
           { from: [{ podSelector: { matchLabels: { "agent-platform.io/workload": "agent" } } }], ports: [{ protocol: "TCP", port: 3128 }, { protocol: "TCP", port: 8443 }] },
         ],
         [
-          "egress-proxy-ingress",
+          "egress-proxy",
           {
             from: [
               {
@@ -96,7 +96,7 @@ describe("TenantStack for every tenant of the prod stack", () => {
       const dnsRules = byNamespace(run, NP, `tenant-${id}`).flatMap((p) =>
         (p.inputs.spec.egress ?? []).filter((rule: any) => rule.ports.some((port: any) => port.port === 53)).map((rule: any) => [p.inputs.metadata.name, rule.to]),
       );
-      expect(dnsRules).toEqual([["egress-proxy-egress", [{ ipBlock: { cidr: "1.1.1.1/32" } }]]]);
+      expect(dnsRules).toEqual([["egress-proxy", [{ ipBlock: { cidr: "1.1.1.1/32" } }]]]);
     }
   });
 
@@ -127,7 +127,7 @@ describe("TenantStack for every tenant of the prod stack", () => {
     for (const id of TENANTS) {
       expect(egressOf(id)).toEqual([
         [
-          "agent-egress",
+          "agent",
           [
             {
               to: [{ podSelector: { matchLabels: { "agent-platform.io/workload": "egress-proxy" } } }],
@@ -139,7 +139,7 @@ describe("TenantStack for every tenant of the prod stack", () => {
             },
           ],
         ],
-        ["egress-proxy-egress", [DNS, { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: expect.any(Array) } }], ports: [{ protocol: "TCP", port: 443 }] }]],
+        ["egress-proxy", [DNS, { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: expect.any(Array) } }], ports: [{ protocol: "TCP", port: 443 }] }]],
       ]);
     }
   });

@@ -79,14 +79,17 @@ export class TenantStack extends pulumi.ComponentResource {
     const egressService = new k8s.core.v1.Service(`${name}-egress-proxy`, egress.service, inNamespace);
     new k8s.apps.v1.Deployment(`${name}-egress-proxy`, egress.deployment, { ...inNamespace, dependsOn: [namespace, ...policies, ...pki] });
 
-    const cookieSecret = new random.RandomPassword(`${name}-auth-guard-cookie`, { length: 32, special: false }, { parent: this });
-    const clientSecret = new random.RandomPassword(`${name}-auth-guard-client`, { length: 32, special: false }, { parent: this });
+    // One random value holds both secrets (32 characters each): every resource counts in a one-tenant stack.
+    const guardSecrets = new random.RandomPassword(`${name}-auth-guard-secrets`, { length: 64, special: false }, { parent: this });
     new k8s.core.v1.Secret(
       `${name}-auth-guard`,
       {
         metadata: { name: NAMES.authGuardSecret, namespace: ns, labels: standardLabels(NAMES.agent, "auth-guard") },
         type: "Opaque",
-        stringData: { "cookie-secret": pulumi.secret(cookieSecret.result), "client-secret": pulumi.secret(clientSecret.result) },
+        stringData: {
+          "cookie-secret": pulumi.secret(guardSecrets.result.apply((value) => value.slice(0, 32))),
+          "client-secret": pulumi.secret(guardSecrets.result.apply((value) => value.slice(32))),
+        },
       },
       inNamespace,
     );

@@ -28,7 +28,7 @@ export const dataEvidence: Evidence[] = [
       component("database.ts", "performanceInsightsKmsKeyId: refs.keyArn"),
       component("kms.ts", "dataKeyPolicy"),
       component("dataTier.ts", "protect: true"),
-      { kind: "config", file: "config/schema.ts", symbol: "must be at least 7 (DATA-01" },
+      { kind: "config", file: "config/dataTierSchema.ts", symbol: "must be at least 7 (DATA-01" },
     ],
     provenBy: [
       KEY,
@@ -66,7 +66,7 @@ export const dataEvidence: Evidence[] = [
       component("cache.ts", "multiAzEnabled: true"),
       component("cache.ts", 'accessString: "off -@all"'),
       component("kms.ts", "dataKeyPolicy"),
-      { kind: "config", file: "config/schema.ts", symbol: "must be at least 2 (DATA-03" },
+      { kind: "config", file: "config/dataTierSchema.ts", symbol: "must be at least 2 (DATA-03" },
     ],
     provenBy: [
       { file: UNIT, test: "DATA-03 builds Redis users that cannot log in with a password, and a group that requires TLS" },

@@ -51,7 +51,10 @@ export const tenantEvidence: Evidence[] = [
   {
     control: "ISO-04",
     enforcedBy: [component(NAMESPACE, '"services.loadbalancers": "0"')],
-    provenBy: [proof(UNIT, "ISO-04 sums the quota from the tenant's pods and forbids LoadBalancer and NodePort services")],
+    provenBy: [
+      proof(UNIT, "ISO-04 sums the quota from the tenant's pods and forbids LoadBalancer and NodePort services"),
+      proof("test/selfConsistency.test.ts", "ISO-04 has Istio's injector size an agent's sidecar as its quota charges it, and other sidecars at the mesh default"),
+    ],
   },
   {
     control: "ISO-05",
