@@ -4,7 +4,7 @@
  * design: tests gate everything, cloud access is OIDC only, production deploys are approved and
  * serialised, fork pull requests get the offline plan, every action is pinned.
  */
-import { spawnSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
@@ -111,7 +111,10 @@ describe("delivery workflows", () => {
     expect(uses.some((u) => u.startsWith("actions/setup-go@"))).toBe(true);
     const cache = steps(wf).find((s) => s.uses?.startsWith("actions/cache@"));
     expect(cache?.with).toMatchObject({ path: ".tools" });
-    expect(String(cache?.with?.key)).toContain("hashFiles('scripts/install-tools.sh')");
+    // A tool's cache follows its pins: the script and the sums of every Go module it builds.
+    const goSums = execFileSync("git", ["ls-files", "*go.sum"], { cwd: REPO_ROOT, encoding: "utf8" }).trim().split("\n");
+    expect(goSums.length).toBeGreaterThanOrEqual(4);
+    for (const file of ["scripts/install-tools.sh", ...goSums]) expect(String(cache?.with?.key)).toContain(`'${file}'`);
   });
 
   it("reaches AWS through OIDC only: id-token: write where credentials are configured, no access keys", () => {
