@@ -1,7 +1,9 @@
 /**
  * A test double of the tenant command's workspace: stacks in memory, each `up` planned by the
  * offline engine, with what the engine would do to the cluster (create, update, delete, or keep
- * what a removed resource's retainOnDelete says) recorded per stack.
+ * what a removed resource's retainOnDelete says) recorded per stack. As the engine does, whether a
+ * removed resource is retained is read from the state the previous `up` wrote, never from the
+ * program (pulumi/pulumi#13428).
  */
 import type { CapturedResource } from "../engine/capture";
 import { planStackOffline } from "./command";
