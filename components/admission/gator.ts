@@ -2,6 +2,10 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { stringify } from "yaml";
+import { renderPolicyBundle } from "./policies";
+import { KNOWN_NAMESPACES, type K8sObject, namespace } from "./samples";
+import { SUITE_ARGS } from "./suites";
 
 export const GATOR = path.resolve(__dirname, "..", "..", ".tools", "bin", "gator");
 
@@ -24,4 +28,14 @@ export function gator(args: string[], input?: string, binary: string = GATOR): G
 /** Case names gator verify -v reports as passed. */
 export function passedCases(output: string): string[] {
   return [...output.matchAll(/--- PASS: (\S+)/g)].map((m) => m[1]);
+}
+
+export const yamlStream = (objects: K8sObject[]) => objects.map((o) => stringify(o, { lineWidth: 0 })).join("---\n");
+
+/** `gator test` over the whole bundle and the given objects, as a later manifest check will run it. */
+export function gatorTest(objects: K8sObject[], args = SUITE_ARGS): GatorResult {
+  const bundle = renderPolicyBundle(args);
+  const namespaces = [...KNOWN_NAMESPACES, "istio-ingress"].map(namespace);
+  const input = yamlStream([...bundle.templates, ...bundle.constraints, ...bundle.expansions, ...bundle.mutators, ...namespaces, ...objects]);
+  return gator(["test", "-o", "json"], input);
 }

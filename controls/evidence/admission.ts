@@ -2,6 +2,8 @@ import { ExemptibleConstraint, NAMESPACE_EXEMPTIONS, catalogExemptions } from ".
 import { Evidence } from "../types";
 
 const TESTS = "components/admission/policies.test.ts";
+/** The whole bundle at once: scopes and exemptions across every constraint. */
+const BUNDLE_TESTS = "components/admission/bundle.test.ts";
 const rego = (policy: string) => `components/admission/policies/${policy}/src.rego`;
 /**
  * Which control a workload exemption of a constraint touches: hostisolation's exemptions are host
@@ -46,7 +48,7 @@ const SCOPE_TEST = "ADM-01 ADM-02 ADM-03 ADM-04 ADM-05 exclude only kube-system 
 const proof = (control: string, test: string, symbol: string, file = "components/admission/exemptions.ts"): Evidence => ({
   control,
   enforcedBy: [{ kind: "gatekeeper", file, symbol }],
-  provenBy: [{ file: TESTS, test }],
+  provenBy: [{ file: BUNDLE_TESTS, test }],
 });
 
 const SELF = "test/selfConsistency.test.ts";
