@@ -48,7 +48,7 @@ const SCOPE_TEST = "ADM-01 ADM-02 ADM-03 ADM-04 ADM-05 exclude only kube-system 
 const proof = (control: string, test: string, symbol: string, file = "components/admission/exemptions.ts"): Evidence => ({
   control,
   enforcedBy: [{ kind: "gatekeeper", file, symbol }],
-  provenBy: [{ file: BUNDLE_TESTS, test }],
+  provenBy: [{ file: test === SCOPE_TEST || test === EXEMPTIONS_TEST ? BUNDLE_TESTS : TESTS, test }],
 });
 
 const SELF = "test/selfConsistency.test.ts";
