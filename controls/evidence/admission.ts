@@ -45,10 +45,10 @@ const gatekeeper = (control: string, policy: string, symbol: string, test: strin
  */
 const EXEMPTIONS_TEST = "ISO-07 ISO-08 ISO-11 ISO-14 exempt only named host agents, from only the constraints they need, for only their containers and host paths";
 const SCOPE_TEST = "ADM-01 ADM-02 ADM-03 ADM-04 ADM-05 exclude only kube-system and gatekeeper-system wholesale; istio-ingress from nothing";
-const proof = (control: string, test: string, symbol: string, file = "components/admission/exemptions.ts"): Evidence => ({
+const proof = (control: string, test: string, symbol: string, file = "components/admission/exemptions.ts", testFile = TESTS): Evidence => ({
   control,
   enforcedBy: [{ kind: "gatekeeper", file, symbol }],
-  provenBy: [{ file: test === SCOPE_TEST || test === EXEMPTIONS_TEST ? BUNDLE_TESTS : TESTS, test }],
+  provenBy: [{ file: testFile, test }],
 });
 
 const SELF = "test/selfConsistency.test.ts";
@@ -74,8 +74,8 @@ export const admissionEvidence: Evidence[] = [
     mutated(c, CHARTS, "ADM-01 ADM-03 ADM-04 refuses a chart whose defaults break Pod Security and the constraints, naming each rule"),
     mutated(c, CHARTS, "ADM-01 ADM-03 ADM-04 pulls every release of the prod plan at its pin and proves it, on every push and pull request"),
   ]),
-  ...["ADM-01", "ADM-02", "ADM-03", "ADM-04", "ADM-05"].map((c) => proof(c, SCOPE_TEST, "export const NAMESPACE_EXEMPTIONS")),
-  ...["ISO-07", "ISO-08", "ISO-11", "ISO-14"].map((c) => proof(c, EXEMPTIONS_TEST, "export const WORKLOAD_EXEMPTIONS")),
+  ...["ADM-01", "ADM-02", "ADM-03", "ADM-04", "ADM-05"].map((c) => proof(c, SCOPE_TEST, "export const NAMESPACE_EXEMPTIONS", undefined, BUNDLE_TESTS)),
+  ...["ISO-07", "ISO-08", "ISO-11", "ISO-14"].map((c) => proof(c, EXEMPTIONS_TEST, "export const WORKLOAD_EXEMPTIONS", undefined, BUNDLE_TESTS)),
   proof("ADM-05", "ADM-05 judges the ingress gateway by the image the injector gives it, not the chart's `auto` placeholder", "export function expansionMutators", "components/admission/policies.ts"),
   proof("ISO-14", "ISO-14 lets a host agent mount only its listed host paths, in its own namespace, never host namespaces or privileged", "allowed_host_path(review", "components/admission/policies/lib/exemptions.rego"),
   proof("ISO-07", "ISO-07 lets a host agent's named container add only its listed capabilities, still dropping ALL", "added_capabilities(review", "components/admission/policies/lib/exemptions.rego"),
