@@ -65,9 +65,14 @@ describe("SEC-09 provider credential custody in the plan of prod", () => {
       // The injected secret is the file only the proxy mounts.
       const sds = parse(proxyData(run, id)["sds-credential.yaml"]);
       expect(sds.resources[0].generic_secret.secret.filename).toBe("/etc/agent-platform/provider/credential");
-      // One route, to one cluster: the provider host, TLS with SNI and its certificate checked.
-      const route = manager(run, id, "provider").route_config.virtual_hosts[0].routes;
-      expect(route).toEqual([{ match: { prefix: "/" }, route: { cluster: "provider", host_rewrite_literal: hosts[id], timeout: "600s" } }]);
+      // One route, to one cluster: the provider host, TLS with SNI and its certificate checked. A key in
+      // the query string is refused before it; x-envoy-* request headers are not trusted from the agent.
+      const provider = manager(run, id, "provider");
+      expect(provider.route_config.virtual_hosts[0].routes).toEqual([
+        { match: { prefix: "/", query_parameters: [{ name: "key", present_match: true }] }, direct_response: { status: 400 } },
+        { match: { prefix: "/" }, route: { cluster: "provider", host_rewrite_literal: hosts[id], timeout: "600s" } },
+      ]);
+      expect([provider.use_remote_address, provider.internal_address_config]).toEqual([true, { cidr_ranges: [{ address_prefix: "127.0.0.1", prefix_len: 32 }] }]);
       const cluster = envoy(run, id).static_resources.clusters.find((c: any) => c.name === "provider");
       expect(cluster.load_assignment.endpoints[0].lb_endpoints.map((e: any) => e.endpoint.address.socket_address)).toEqual([{ address: hosts[id], port_value: 443 }]);
       const tls = cluster.transport_socket.typed_config;

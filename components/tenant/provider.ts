@@ -157,6 +157,10 @@ export function buildProviderListener({ tenant, host }: ProviderListenerArgs): R
             typed_config: {
               "@type": `${TYPE}.filters.network.http_connection_manager.v3.HttpConnectionManager`,
               stat_prefix: "provider",
+              // The agent's requests are external: Envoy then ignores and strips the x-envoy-* request
+              // headers (retries, timeouts) an agent could otherwise steer the proxy with past its budget.
+              use_remote_address: true,
+              internal_address_config: { cidr_ranges: [{ address_prefix: "127.0.0.1", prefix_len: 32 }] },
               access_log: [
                 {
                   name: "envoy.access_loggers.stdout",
@@ -172,7 +176,12 @@ export function buildProviderListener({ tenant, host }: ProviderListenerArgs): R
                   {
                     name: host,
                     domains: ["*"],
-                    routes: [{ match: { prefix: "/" }, route: { cluster: "provider", host_rewrite_literal: host, timeout: "600s" } }],
+                    routes: [
+                      // A key in the query (Gemini accepts `?key=`) would pass the header strip, and the
+                      // access log drops queries: such a call is refused, whatever the provider.
+                      { match: { prefix: "/", query_parameters: [{ name: "key", present_match: true }] }, direct_response: { status: 400 } },
+                      { match: { prefix: "/" }, route: { cluster: "provider", host_rewrite_literal: host, timeout: "600s" } },
+                    ],
                   },
                 ],
               },

@@ -58,13 +58,28 @@ export class TenantStack extends pulumi.ComponentResource {
     if (!runsWorkloads(tenant.lifecycle)) {
       // A deleted tenant keeps its data and nothing else: no pod, no identity, no key.
       const workspace = new k8s.core.v1.PersistentVolumeClaim(`${name}-workspace`, workspaceClaim, { ...inNamespace, ...retain });
-      if (tenant.lifecycle === "purging") releaseWorkspaceVolume(name, workspace, this);
+      if (tenant.lifecycle === "purging") releaseWorkspaceVolume(name, ns, workspace, this);
       new k8s.core.v1.ResourceQuota(`${name}-quota`, buildResourceQuota(ns, tenant, []), inNamespace);
       this.registerOutputs({ namespace: ns, lifecycle: tenant.lifecycle });
       return;
     }
     const replicas = tenantReplicas(tenant.lifecycle);
     const afterCrds = { parent: this, dependsOn: [namespace, ...(args.dependsOn ?? [])] };
+
+    const plan = TENANT_PLANS[tenant.plan];
+    const agentContainers = [
+      gatewayResources(tenant),
+      AUTH_GUARD_RESOURCES,
+      AGENT_PROXY_RESOURCES,
+      SANDBOX_OVERHEAD,
+    ];
+    // A suspended tenant's quota is zero: it reserves nothing and nothing of it can start.
+    const pods = replicas > 0 ? [{ containers: agentContainers }, { containers: [EGRESS_PROXY_RESOURCES, SANDBOX_OVERHEAD] }] : [];
+    // The pods wait for their quota and limits: resuming raises a zero quota before any pod is created.
+    const budget = [
+      new k8s.core.v1.ResourceQuota(`${name}-quota`, buildResourceQuota(ns, tenant, pods), inNamespace),
+      new k8s.core.v1.LimitRange(`${name}-limits`, buildLimitRange(ns, tenant, { cpu: plan.cpu, memory: plan.memory }), inNamespace),
+    ];
 
     // The pods start after their policies: in strict mode they would otherwise sit denied until then.
     const policies = declareStaticNetworkPolicies(name, buildNetworkPolicies(ns), inNamespace);
@@ -77,7 +92,7 @@ export class TenantStack extends pulumi.ComponentResource {
     const egress = buildEgressProxy(ns, allowedEgressHosts(args), args.runtimeClassName, { tenant, host: providerHost(tenant) }, replicas);
     new k8s.core.v1.ConfigMap(`${name}-egress-proxy-config`, egress.configMap, inNamespace);
     const egressService = new k8s.core.v1.Service(`${name}-egress-proxy`, egress.service, inNamespace);
-    new k8s.apps.v1.Deployment(`${name}-egress-proxy`, egress.deployment, { ...inNamespace, dependsOn: [namespace, ...policies, ...pki] });
+    new k8s.apps.v1.Deployment(`${name}-egress-proxy`, egress.deployment, { ...inNamespace, dependsOn: [namespace, ...policies, ...pki, ...budget] });
 
     // One random value holds both secrets (32 characters each): every resource counts in a one-tenant stack.
     const guardSecrets = new random.RandomPassword(`${name}-auth-guard-secrets`, { length: 64, special: false }, { parent: this });
@@ -133,21 +148,9 @@ export class TenantStack extends pulumi.ComponentResource {
     );
     new k8s.apps.v1.StatefulSet(`${name}-agent`, statefulSet, {
       ...afterCrds,
-      dependsOn: [...afterCrds.dependsOn, serviceAccount, workspace, ...policies, ...pki],
+      dependsOn: [...afterCrds.dependsOn, serviceAccount, workspace, ...policies, ...pki, ...budget],
     });
     new k8s.core.v1.Service(`${name}-agent-service`, buildAgentService(ns), inNamespace);
-
-    const plan = TENANT_PLANS[tenant.plan];
-    const agentContainers = [
-      gatewayResources(tenant),
-      AUTH_GUARD_RESOURCES,
-      AGENT_PROXY_RESOURCES,
-      SANDBOX_OVERHEAD,
-    ];
-    // A suspended tenant's quota is zero: it reserves nothing and nothing of it can start.
-    const pods = replicas > 0 ? [{ containers: agentContainers }, { containers: [EGRESS_PROXY_RESOURCES, SANDBOX_OVERHEAD] }] : [];
-    new k8s.core.v1.ResourceQuota(`${name}-quota`, buildResourceQuota(ns, tenant, pods), inNamespace);
-    new k8s.core.v1.LimitRange(`${name}-limits`, buildLimitRange(ns, tenant, { cpu: plan.cpu, memory: plan.memory }), inNamespace);
 
     this.registerOutputs({ namespace: ns, lifecycle: tenant.lifecycle });
   }
@@ -156,16 +159,24 @@ export class TenantStack extends pulumi.ComponentResource {
 /**
  * The encrypted StorageClass keeps a volume whose claim is deleted (`Retain`), so a purge first
  * hands the bound volume to the Delete policy: removing the claim then deletes the PV and its EBS
- * volume. The patch itself is retained, so forgetting it never hands the field back. An unbound
- * claim (the agent never started) has no volume to release; the claim's state knows which, and a
- * preview of the purge does too.
+ * volume. The patch itself is retained, so forgetting it never hands the field back.
+ *
+ * The volume's name is read from the live claim: Pulumi's state of the claim dates from its
+ * creation, before WaitForFirstConsumer bound it (pulumi-kubernetes counts a Pending claim ready,
+ * pulumi/pulumi-kubernetes#3130), and an `up` that leaves the claim unchanged never refreshes it.
+ * An unbound claim (the agent never started) has no volume to release. The CSI provisioner owns
+ * the reclaim policy field, so the server-side apply patch must force it (`pulumi.com/patchForce`).
  */
-function releaseWorkspaceVolume(name: string, workspace: k8s.core.v1.PersistentVolumeClaim, parent: pulumi.Resource): void {
-  workspace.spec.volumeName.apply((volumeName) => {
+function releaseWorkspaceVolume(name: string, namespace: string, workspace: k8s.core.v1.PersistentVolumeClaim, parent: pulumi.Resource): void {
+  const live = k8s.core.v1.PersistentVolumeClaim.get(`${name}-workspace-live`, `${namespace}/${NAMES.workspaceClaim}`, { parent, dependsOn: [workspace] });
+  live.spec.volumeName.apply((volumeName) => {
     if (!volumeName) return;
     new k8s.core.v1.PersistentVolumePatch(
       `${name}-workspace-volume`,
-      { metadata: { name: volumeName }, spec: { persistentVolumeReclaimPolicy: PURGED_VOLUME_POLICY } },
+      {
+        metadata: { name: volumeName, annotations: { "pulumi.com/patchForce": "true" } },
+        spec: { persistentVolumeReclaimPolicy: PURGED_VOLUME_POLICY },
+      },
       { parent, dependsOn: [workspace], retainOnDelete: true },
     );
   });

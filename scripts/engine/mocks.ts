@@ -157,7 +157,7 @@ export function mockClusterIp(key: string): string {
 }
 
 /** Outputs the cloud would compute, for the types whose outputs the program reads. */
-function computedOutputs(type: string, name: string, inputs: Record<string, any>, context: MockContext): Record<string, unknown> {
+function computedOutputs(type: string, name: string, inputs: Record<string, any>, context: MockContext, id?: string): Record<string, unknown> {
   const { region } = context;
   const [pkg, module] = type.split(":");
   if (type === "pulumi:pulumi:StackReference") {
@@ -183,8 +183,11 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
     return { spec: { ...inputs.spec, clusterIP: mockClusterIp(key) } };
   }
   if (type === "kubernetes:core/v1:PersistentVolumeClaim") {
-    // Bound by the CSI driver to a dynamically provisioned volume (`pvc-<uid>` in a real cluster).
-    return { spec: { ...inputs.spec, volumeName: `pvc-mock-${inputs.metadata?.namespace}-${inputs.metadata?.name}` } };
+    // A declared claim is recorded Pending: WaitForFirstConsumer binds it when its pod is scheduled,
+    // and pulumi-kubernetes counts a Pending claim ready (pulumi/pulumi-kubernetes#3130). A claim
+    // read later with `get` (id `<namespace>/<name>`) is bound to its volume (`pvc-<uid>` for real).
+    if (inputs.metadata) return {};
+    return { spec: { volumeName: `pvc-mock-${id?.replace("/", "-")}` } };
   }
   if (type === "vault:index/authBackend:AuthBackend") {
     return { accessor: `auth_${inputs.type}_${name}`, path: inputs.path ?? inputs.type };
@@ -252,7 +255,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
-    const computed = computedOutputs(args.type, args.name, args.inputs, this.context);
+    const computed = computedOutputs(args.type, args.name, args.inputs, this.context, args.id);
     // A StackReference reads a stack that exists; it is read in a preview too.
     if (!this.context.preview || args.type === "pulumi:pulumi:StackReference") {
       return { id: args.custom === false ? undefined : `${args.name}-id`, state: { ...args.inputs, ...computed } };

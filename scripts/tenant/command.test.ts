@@ -73,6 +73,9 @@ describe("npm run tenant: a tenant's whole life through the workspace double", (
     expect(at(...AGENT)!.inputs.spec.replicas).toBe(1);
     expect(at(...PROXY)!.inputs.spec.replicas).toBe(1);
     expect(at(...QUOTA)!.inputs.spec.hard["requests.cpu"]).not.toBe("0m");
+    // Quota admission would refuse a pod created before the zero quota is raised.
+    expect(at(...AGENT)!.options.dependsOn).toContain(at(...QUOTA)!.urn);
+    expect(at(...PROXY)!.options.dependsOn).toContain(at(...QUOTA)!.urn);
   });
 
   it("delete: everything goes but the namespace and workspace, which stay retained", async () => {
@@ -108,7 +111,14 @@ describe("npm run tenant: a tenant's whole life through the workspace double", (
       [
         "kubernetes:core/v1:PersistentVolumePatch",
         "tenant-hooli-workspace-volume",
-        { apiVersion: "v1", kind: "PersistentVolume", metadata: { name: "pvc-mock-tenant-hooli-workspace-agent-0" }, spec: { persistentVolumeReclaimPolicy: "Delete" } },
+        {
+          apiVersion: "v1",
+          kind: "PersistentVolume",
+          // The bound volume of the live claim (the claim's own state was recorded Pending), patched by force:
+          // the CSI provisioner owns the field.
+          metadata: { name: "pvc-mock-tenant-hooli-workspace-agent-0", annotations: { "pulumi.com/patchForce": "true" } },
+          spec: { persistentVolumeReclaimPolicy: "Delete" },
+        },
       ],
     ]);
   });

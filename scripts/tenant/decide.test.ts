@@ -2,6 +2,7 @@ import { checkSettings, planCommand, qualifiedStack, stackFor } from "./decide";
 import { parseTenantArgs, USAGE } from "./args";
 import { type TenantCommand, TenantCommandError, type TenantStackSettings, VERBS } from "./types";
 import { spawnSync } from "child_process";
+import { tenantStackNames } from "./workspace";
 import * as path from "path";
 
 const PLATFORM = "acme-corp/agent-platform/prod";
@@ -91,6 +92,15 @@ describe("tenant command decisions", () => {
     );
   });
 
+  it("never shrinks a workspace: a smaller plan keeps its size, a smaller --storage is refused", () => {
+    const large = recorded("active", { plan: "large" });
+    const settings = (plan: ReturnType<typeof planCommand>) => (plan.steps[0] as { settings: TenantStackSettings }).settings.tenants[0];
+    expect(settings(planCommand(cmd("update hooli --plan small"), large))).toEqual({ id: "hooli", modelProvider: "mistral", plan: "small", storage: "50Gi", lifecycle: "active" });
+    expect(settings(planCommand(cmd("update hooli --plan large"), recorded("active")))).toEqual({ id: "hooli", modelProvider: "mistral", plan: "large", lifecycle: "active" });
+    expect(refusal(() => planCommand(cmd("update hooli --storage 20Gi"), large))).toBe('--storage: a workspace cannot shrink: tenant hooli has 50Gi (got "20Gi")');
+    expect(settings(planCommand(cmd("create hooli --plan small"), recorded("deleted", { plan: "large" })))).toMatchObject({ plan: "small", storage: "50Gi" });
+  });
+
   it("keeps recorded settings a request leaves out: Vault, the other fields, the other tenants of a shard", () => {
     const shard: TenantStackSettings = {
       platformStack: PLATFORM,
@@ -112,5 +122,13 @@ describe("tenant command decisions", () => {
     expect(purge.destructive).toBe(true);
     expect(purge.steps.map((s) => s.kind)).toEqual(["configure", "up", "configure", "up"]);
     expect(purge.steps[2]).toEqual({ kind: "configure", settings: { ...shard, tenants: [shard.tenants[1]] } });
+  });
+});
+
+describe("tenant stacks as the CLI lists them", () => {
+  it("keeps only this project's tenant stacks of the platform's organization", () => {
+    expect(
+      tenantStackNames(["prod", "tenant-hooli", "acme-corp/tenants-3", "other-org/tenant-x", "acme-corp/agent-platform/tenant-pied", "acme-corp/other/tenant-y"], PLATFORM),
+    ).toEqual(["tenant-hooli", "tenant-pied", "tenants-3"]);
   });
 });

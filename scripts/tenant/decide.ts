@@ -2,7 +2,8 @@
  * The tenant command's decisions, free of any Pulumi call: where a tenant's stack is, what its
  * configuration becomes, and which stack operations get it there (docs/decisions/tenant-lifecycle.md).
  */
-import { DEFAULTS, PROJECT, type TenantLifecycle } from "../../config/defaults";
+import { DEFAULTS, PROJECT, TENANT_PLANS, type TenantLifecycle } from "../../config/defaults";
+import { parseQuantity } from "../../config/rules";
 import { ConfigError } from "../../config/errors";
 import { parseTenantsConfig } from "../../config/load";
 import { type Step, type TenantCommand, TenantCommandError, type TenantEntry, type TenantStackSettings } from "./types";
@@ -65,6 +66,22 @@ function withTenant(settings: TenantStackSettings, entry: TenantEntry): TenantSt
   return { ...settings, tenants: [...others, entry].sort((a, b) => a.id.localeCompare(b.id)) };
 }
 
+const effectiveStorage = (entry: TenantEntry) => entry.storage ?? TENANT_PLANS[entry.plan ?? DEFAULTS.tenant.plan].storage;
+
+/**
+ * Kubernetes refuses to shrink a claim, so an `up` that asks for less would fail on every re-run.
+ * A smaller plan keeps the workspace at its size; an explicit smaller `--storage` is refused.
+ */
+function keepWorkspace(current: TenantEntry, next: TenantEntry, spec: TenantCommand["spec"]): TenantEntry {
+  const have = effectiveStorage(current);
+  const want = effectiveStorage(next);
+  if (parseQuantity(want)! >= parseQuantity(have)!) return next;
+  if (spec.storage !== undefined) {
+    throw new TenantCommandError(`--storage: a workspace cannot shrink: tenant ${current.id} has ${have} (got ${JSON.stringify(spec.storage)})`);
+  }
+  return { ...next, storage: have };
+}
+
 function sameSpec(entry: TenantEntry, spec: TenantCommand["spec"]): boolean {
   const recorded: TenantEntry = { plan: DEFAULTS.tenant.plan, ...entry };
   return Object.entries(spec).every(([key, value]) => JSON.stringify(recorded[key as keyof TenantEntry]) === JSON.stringify(value));
@@ -106,12 +123,13 @@ export function planCommand(command: TenantCommand, recorded: TenantStackSetting
       }
       // A deleted tenant is restored with the namespace and workspace it kept.
       if (!command.spec.modelProvider && !current) throw new TenantCommandError("--provider: is required to create a tenant");
-      const entry: TenantEntry = { ...current, ...command.spec, id, lifecycle: "active" } as TenantEntry;
+      const restored = { ...current, ...command.spec, id, lifecycle: "active" } as TenantEntry;
+      const entry = current ? keepWorkspace(current, restored, command.spec) : restored;
       return apply(entry, state === "deleted" ? `${id} restored with its workspace` : `${id} created`);
     }
     case "update":
       if (state !== "active" && state !== "suspended") throw refuse(state === "absent" ? "no such tenant; `create` it" : "the tenant is deleted; `create` it again to restore it");
-      return apply({ ...current!, ...command.spec }, `${id} updated`);
+      return apply(keepWorkspace(current!, { ...current!, ...command.spec }, command.spec), `${id} updated`);
     case "suspend":
     case "resume": {
       if (state !== "active" && state !== "suspended") throw refuse(state === "absent" ? "no such tenant" : "the tenant is deleted; `create` it again to restore it");

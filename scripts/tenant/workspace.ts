@@ -32,16 +32,30 @@ export function stackConfigMap(settings: TenantStackSettings): ConfigMap {
 
 export const TENANT_STACK = /^tenants?-[a-z0-9-]+$/;
 
+/**
+ * The tenant stacks among the names `pulumi stack ls` prints: short for the current organization
+ * and project, `<org>/<stack>` or `<org>/<project>/<stack>` otherwise. Only the platform's
+ * organization and this project count: a `tenant-x` elsewhere is not ours.
+ */
+export function tenantStackNames(names: string[], platformStack: string): string[] {
+  const org = platformStack.split("/")[0];
+  const ours = names.filter((n) => {
+    const parts = n.split("/");
+    if (parts.length === 3) return parts[0] === org && parts[1] === PROJECT;
+    if (parts.length === 2) return parts[0] === org;
+    return true;
+  });
+  return [...new Set(ours.map((n) => n.split("/").pop()!))].filter((s) => TENANT_STACK.test(s)).sort();
+}
+
 /** Runs the repository's program (`workDir`) in stacks of the platform stack's organization. */
 export async function automationWorkspace(workDir: string, platformStack: string, log: (line: string) => void): Promise<TenantWorkspace> {
   const workspace = await LocalWorkspace.create({ workDir });
   const name = (stack: string) => qualifiedStack(platformStack, stack);
   const select = (stack: string) => Stack.select(name(stack), workspace);
-  const listStacks = async () => {
-    const stacks = await workspace.listStacks();
-    // The CLI names a stack of another organization in full; a tenant stack's short name is its last part.
-    return stacks.map((s) => s.name.split("/").pop()!).filter((s) => TENANT_STACK.test(s)).sort();
-  };
+  // Listed once per command: `list` then reads each stack's outputs without listing again.
+  let listed: Promise<string[]> | undefined;
+  const listStacks = () => (listed ??= workspace.listStacks().then((stacks) => tenantStackNames(stacks.map((s) => s.name), platformStack)));
   return {
     listStacks,
     async recordedSettings(stack) {
@@ -51,6 +65,7 @@ export async function automationWorkspace(workDir: string, platformStack: string
       return outputs.settings?.value as TenantStackSettings | undefined;
     },
     async configure(stack, settings) {
+      listed = undefined;
       await Stack.createOrSelect(name(stack), workspace);
       await workspace.setAllConfig(name(stack), stackConfigMap(settings));
     },
@@ -62,6 +77,7 @@ export async function automationWorkspace(workDir: string, platformStack: string
       await (await select(stack)).destroy({ onOutput: log });
     },
     async remove(stack) {
+      listed = undefined;
       await workspace.removeStack(name(stack));
     },
   };
