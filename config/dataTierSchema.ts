@@ -50,13 +50,13 @@ const storeHost = z.string().refine((v) => isHostname(v) || isIpv4Address(v), {
 const storePort = (port: number) => z.int().min(1).max(65535).default(port);
 // NetworkPolicy names addresses, never hosts: the ranges are what the API's egress opens.
 const storeCidrs = uniqueList(
-  cidr.refine((v) => isRfc1918(parseIpv4Cidr(v)!), { error: "must be a private (RFC 1918) range: the API's egress opens the store's port to it" }),
+  cidr.refine((v) => { const parsed = parseIpv4Cidr(v); return parsed === undefined || isRfc1918(parsed); }, { error: "must be a private (RFC 1918) range: the API's egress opens the store's port to it" }),
   "CIDR",
 ).min(1, { error: "must list at least one private range the store lives in (NetworkPolicy cannot name a host)" });
 
 /** An IPv4 host must lie in the ranges the API may reach, or the API could never connect to it. */
 function hostInCidrs(store: { host: string; cidrs: string[] }, ctx: z.RefinementCtx) {
-  if (!isIpv4Address(store.host)) return;
+  if (!isIpv4Address(store.host) || store.cidrs.length === 0) return;
   const host = parseIpv4Cidr(`${store.host}/32`)!;
   if (!store.cidrs.some((c) => { const range = parseIpv4Cidr(c); return range !== undefined && cidrContains(range, host); })) {
     ctx.addIssue({ code: "custom", path: ["host"], message: `must lie in one of cidrs (${store.cidrs.join(", ")})` });
