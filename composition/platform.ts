@@ -3,7 +3,8 @@ import { Gatekeeper } from "../components/admission/gatekeeper";
 import { Cluster } from "../components/cluster/cluster";
 import { SANDBOX_NODE_LABEL } from "../components/cluster/defaults";
 import { DataTier } from "../components/data/dataTier";
-import { dataTierEgress } from "../components/data/network";
+import { buildExternalDataEnv } from "../components/data/connection";
+import { dataTierEgress, externalDataEgress } from "../components/data/network";
 import type { PlatformApiDataAccess } from "../components/mesh/args";
 import { MONITORING_LABELS, Monitoring } from "../components/monitoring";
 import { Falco } from "../components/runtime/falco";
@@ -44,7 +45,8 @@ export function buildPlatform(config: StackConfig, region: string, clusterName: 
   const onCluster = { providers: [cluster.provider], dependsOn: [cluster, kubeSystem] };
 
   // DATA-01..04: the API's PostgreSQL and Valkey live in the foundation's private subnets, so only
-  // an EKS cluster (whose VPC the program knows) gets them; an existing cluster gets none.
+  // an EKS cluster (whose VPC the program knows) gets them; an existing cluster may name the
+  // operator's own (dataTier.external), which the API reaches through its egress policy alone.
   const data = cluster.aws
     ? new DataTier("data", {
         clusterName,
@@ -57,10 +59,13 @@ export function buildPlatform(config: StackConfig, region: string, clusterName: 
         client: { namespace: PLATFORM_API_NAMESPACE, serviceAccount: PLATFORM_API_SERVICE_ACCOUNT },
       })
     : undefined;
+  const external = config.dataTier?.external;
   const dataAccess: PlatformApiDataAccess | undefined =
     data && cluster.aws
       ? { env: data.env, securityGroupIds: [data.apiSecurityGroupId, cluster.aws.clusterSecurityGroupId], egress: dataTierEgress(config.cluster.vpcCidr) }
-      : undefined;
+      : external
+        ? { env: buildExternalDataEnv(external), egress: externalDataEgress(external) }
+        : undefined;
 
   const mesh = new Mesh(
     "mesh",
@@ -141,8 +146,8 @@ export function buildPlatform(config: StackConfig, region: string, clusterName: 
     agentImages: config.agentImages,
     vaultAddress: vaultCluster.address,
     vaultSnapshotBucket: vaultCluster.snapshotBucket ?? null,
-    databaseEndpoint: data ? data.databaseEndpoint : null,
-    redisEndpoint: data ? data.cacheEndpoint : null,
+    databaseEndpoint: data ? data.databaseEndpoint : external ? external.database.host : null,
+    redisEndpoint: data ? data.cacheEndpoint : external ? external.cache.host : null,
     vaultKubernetesAuthPath: vaultConfig ? vaultConfig.kubernetesAuth.path : null,
     vaultKubernetesAuthAccessor: vaultConfig ? vaultConfig.kubernetesAuth.accessor : null,
   } satisfies Record<string, pulumi.Input<unknown> | null>;

@@ -329,14 +329,6 @@ describe("foundation stack configuration", () => {
       "agent-platform:dataTier.database.maxAllocatedStorageGiB: must be at least allocatedStorageGiB (100) (got 50)",
     ]);
   });
-
-  it("refuses a data tier on an existing cluster, whose data stores are the operator's", () => {
-    const raw = { ...valid(), cluster: { mode: "existing", kubeconfigContext: "ops" }, dataTier: { cache: { numCacheClusters: 3 } } };
-    expect(problemsOf(raw)).toEqual([
-      "agent-platform:dataTier: applies only when cluster.mode is eks: the data tier lives in the foundation's private subnets, and an existing cluster's data stores are the operator's (docs/decisions/data-tier-network.md) (got {\"cache\":{\"numCacheClusters\":3}})",
-    ]);
-    expect(dataTierSettings(parseStackConfig({ ...valid(), cluster: { mode: "existing", kubeconfigContext: "ops" } }, SECRETS)).cache.numCacheClusters).toBe(2);
-  });
 });
 
 describe("tenants stack configuration", () => {

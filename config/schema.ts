@@ -21,7 +21,7 @@ import {
   parseIpv4Cidr,
 } from "./rules";
 import { stackReference, tenantListSchema, vaultSchema } from "./tenantSchema";
-import { dataTierSchema } from "./dataTierSchema";
+import { dataTierSchema, dataTierSizingSchema } from "./dataTierSchema";
 
 interface NodePoolDefaults {
   instanceTypes: readonly string[];
@@ -190,7 +190,7 @@ const stackConfigObject = z.strictObject({
       .prefault({}),
     vault: vaultSchema,
     alertWebhookUrl: z.url({ protocol: /^https$/, error: "must be an https:// URL" }).optional(),
-    // Absent unless set, so that an existing cluster, which gets no data tier, can refuse it.
+    // Absent unless set, so that each cluster mode can refuse the other's keys.
     dataTier: dataTierSchema.optional(),
     tenants: tenantListSchema,
 });
@@ -207,12 +207,22 @@ export const stackConfigSchema = stackConfigObject.superRefine((config, ctx) => 
     if (config.stackRole === "platform" && config.tenants.length > 0) {
       ctx.addIssue({ code: "custom", path: ["tenants"], message: "must be empty when stackRole is platform" });
     }
-    if (config.cluster.mode === "existing" && config.dataTier !== undefined) {
+    if (config.cluster.mode === "existing") {
+      for (const key of ["database", "cache"] as const) {
+        if (config.dataTier?.[key] === undefined) continue;
+        ctx.addIssue({
+          code: "custom",
+          path: ["dataTier", key],
+          message:
+            "applies only when cluster.mode is eks: the program declares no data store on an existing cluster; name the operator's stores in dataTier.external (docs/decisions/data-tier-network.md)",
+        });
+      }
+    }
+    if (config.cluster.mode === "eks" && config.dataTier?.external !== undefined) {
       ctx.addIssue({
         code: "custom",
-        path: ["dataTier"],
-        message:
-          "applies only when cluster.mode is eks: the data tier lives in the foundation's private subnets, and an existing cluster's data stores are the operator's (docs/decisions/data-tier-network.md)",
+        path: ["dataTier", "external"],
+        message: "applies only when cluster.mode is existing: on EKS the program declares the data tier itself, in the foundation's private subnets",
       });
     }
     if (config.cluster.mode === "eks") {
@@ -238,11 +248,12 @@ export const stackConfigSchema = stackConfigObject.superRefine((config, ctx) => 
 /** The validated stack configuration, with every default applied. */
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type ClusterConfig = StackConfig["cluster"];
-export type DataTierConfig = z.output<typeof dataTierSchema>;
+export type DataTierConfig = z.output<typeof dataTierSizingSchema>;
+export type ExternalDataTierConfig = NonNullable<NonNullable<StackConfig["dataTier"]>["external"]>;
 
-/** The data tier's settings: the configured ones, or every documented default. */
+/** The program's data tier's settings (eks mode): the configured ones, or every documented default. */
 export function dataTierSettings(config: Pick<StackConfig, "dataTier">): DataTierConfig {
-  return config.dataTier ?? dataTierSchema.parse({});
+  return dataTierSizingSchema.parse({ database: config.dataTier?.database ?? {}, cache: config.dataTier?.cache ?? {} });
 }
 
 /** The top-level keys of the `agent-platform:` config namespace, a foundation stack's included. */

@@ -42,3 +42,33 @@ export function buildDataEnv(endpoints: DataEndpoints): EnvVar[] {
     { name: "VAULT_TRANSIT_KEY", value: VAULT_CONFIG.transitKey },
   ];
 }
+
+/** An operator's store (`dataTier.external`, existing mode): where it is and who the API logs in as. */
+export interface ExternalStores {
+  database: { host: string; port: number; name: string; user: string };
+  cache: { host: string; port: number; user: string };
+}
+
+/**
+ * The same settings, under the same names, for stores the operator runs. The program enables no
+ * IAM authentication on them, so the API is told `vault`: it reads the users' credentials from the
+ * Vault the operator manages, never from its environment or the stack's config. TLS stays
+ * required and verified. No AWS region or cache name: nothing here signs an IAM token.
+ */
+export function buildExternalDataEnv(stores: ExternalStores): EnvVar[] {
+  return [
+    { name: "DATABASE_HOST", value: stores.database.host },
+    { name: "DATABASE_PORT", value: String(stores.database.port) },
+    { name: "DATABASE_NAME", value: stores.database.name },
+    { name: "DATABASE_USER", value: stores.database.user },
+    { name: "DATABASE_AUTH", value: "vault" },
+    { name: "DATABASE_SSLMODE", value: "verify-full" },
+    { name: "REDIS_HOST", value: stores.cache.host },
+    { name: "REDIS_PORT", value: String(stores.cache.port) },
+    { name: "REDIS_USER", value: stores.cache.user },
+    { name: "REDIS_AUTH", value: "vault" },
+    { name: "REDIS_TLS", value: "true" },
+    { name: "VAULT_TRANSIT_MOUNT", value: VAULT_CONFIG.transitPath },
+    { name: "VAULT_TRANSIT_KEY", value: VAULT_CONFIG.transitKey },
+  ];
+}

@@ -31,6 +31,14 @@ export function dataTierEgress(vpcCidr: string): EgressRule[] {
   return [toPodIdentityAgent, { to: [{ ipBlock: privateBlocks(vpcCidr) }], ports: tcp(DATABASE_PORT, CACHE_PORT) }];
 }
 
+/**
+ * The API's egress for an operator's stores (existing mode): each store's port to the ranges the
+ * operator says it lives in, and nothing else. No Pod Identity agent: no IAM token is signed.
+ */
+export function externalDataEgress(stores: { database: { port: number; cidrs: string[] }; cache: { port: number; cidrs: string[] } }): EgressRule[] {
+  return [stores.database, stores.cache].map((store) => ({ to: store.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(store.port) }));
+}
+
 export interface SecurityGroupPolicyManifest {
   apiVersion: typeof SECURITY_GROUP_POLICY_API.apiVersion;
   kind: typeof SECURITY_GROUP_POLICY_API.kind;

@@ -9,8 +9,12 @@ import { HelmValues } from "./values";
 export interface PlatformApiDataAccess {
   /** Non-secret connection facts for the API's container. */
   env: PlatformApiEnvVar[];
-  /** The groups the API's SecurityGroupPolicy gives its pods: the API's own, and the cluster's. */
-  securityGroupIds: pulumi.Input<string>[];
+  /**
+   * The groups the API's SecurityGroupPolicy gives its pods: the API's own, and the cluster's.
+   * Absent for an operator's stores (existing mode): no SecurityGroupPolicy is declared.
+   * @default undefined
+   */
+  securityGroupIds?: pulumi.Input<string>[];
   /** Extra egress of the API's NetworkPolicy: the Pod Identity agent and the stores' ports. */
   egress: EgressRule[];
 }

@@ -152,7 +152,7 @@ export class Mesh extends pulumi.ComponentResource {
     const childOf = (dependsOn: pulumi.Resource[]) => ({ ...parent, dependsOn: [apiNs, ...policies.get(apiNs)!, ...dependsOn] });
     new k8s.core.v1.ServiceAccount(`${name}-platform-api-sa`, buildPlatformApiServiceAccount(), childOf([]));
     // DATA-04: the VPC CNI gives a pod its groups when the pod is created, so the policy comes first.
-    const podGroups = args.dataAccess
+    const podGroups = args.dataAccess?.securityGroupIds
       ? [
           new k8s.apiextensions.CustomResource(
             `${name}-platform-api-security-groups`,
