@@ -1,5 +1,5 @@
 import { PLATFORM_API_NAMESPACE, AGENT_INBOUND_PORT, AGENT_WORKLOAD_LABELS, ISTIOD_SELECTOR, ISTIOD_XDS_PORT, ISTIO_NAMESPACE } from "../mesh/identities";
-import { MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from "../monitoring/defaults";
+import { ISTIO_MERGED_METRICS_PORT, MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS } from "../monitoring/defaults";
 import {
   DNS_PORTS,
   NetworkPolicyManifest,
@@ -15,8 +15,6 @@ import {
 import { EGRESS_PROXY_METRICS_PORT, EGRESS_PROXY_PORT, NAMES, PROVIDER_PROXY_PORT, PUBLIC_DNS_SERVER } from "./defaults";
 
 const EGRESS_PROXY_LABELS = { "agent-platform.io/workload": NAMES.egressProxy } as const;
-/** pilot-agent's merged Prometheus endpoint in the sidecar. */
-const SIDECAR_METRICS_PORT = 15020;
 
 /**
  * The tenant namespace's NetworkPolicies. Policies only add allowances, so the default deny plus
@@ -36,13 +34,13 @@ export function buildNetworkPolicies(namespace: string): NetworkPolicyManifest[]
   return [
     defaultDeny(namespace),
     // One policy per workload, both directions: every resource counts in a one-tenant stack.
-    workloadPolicy(namespace, "agent", matching(AGENT_WORKLOAD_LABELS), {
+    workloadPolicy(namespace, "agent-network", matching(AGENT_WORKLOAD_LABELS), {
       ingress: [
         {
           from: [podsIn(PLATFORM_API_NAMESPACE, { "app.kubernetes.io/name": "platform-api" })],
           ports: tcp(AGENT_INBOUND_PORT),
         },
-        { from: [podsIn(MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS)], ports: tcp(SIDECAR_METRICS_PORT) },
+        { from: [podsIn(MONITORING_NAMESPACE, PROMETHEUS_POD_LABELS)], ports: tcp(ISTIO_MERGED_METRICS_PORT) },
       ],
       egress: [
         { to: [podsHere(EGRESS_PROXY_LABELS)], ports: tcp(EGRESS_PROXY_PORT, PROVIDER_PROXY_PORT) },
@@ -52,7 +50,7 @@ export function buildNetworkPolicies(namespace: string): NetworkPolicyManifest[]
         { to: [podsIn(ISTIO_NAMESPACE, ISTIOD_SELECTOR)], ports: tcp(ISTIOD_XDS_PORT) },
       ],
     }),
-    workloadPolicy(namespace, "egress-proxy", matching(EGRESS_PROXY_LABELS), {
+    workloadPolicy(namespace, "egress-proxy-network", matching(EGRESS_PROXY_LABELS), {
       ingress: [
         { from: [podsHere(AGENT_WORKLOAD_LABELS)], ports: tcp(EGRESS_PROXY_PORT, PROVIDER_PROXY_PORT) },
         // Its counters only (the provider budget among them); the admin interface stays on loopback.

@@ -32,7 +32,7 @@ describe("TenantStack for every tenant of the prod stack", () => {
         .sort(([a], [b]) => String(a).localeCompare(String(b)));
       expect(ingress).toEqual([
         [
-          "agent",
+          "agent-network",
           {
             from: [
               {
@@ -44,7 +44,7 @@ describe("TenantStack for every tenant of the prod stack", () => {
           },
         ],
         [
-          "agent",
+          "agent-network",
           {
             from: [
               {
@@ -56,11 +56,11 @@ describe("TenantStack for every tenant of the prod stack", () => {
           },
         ],
         [
-          "egress-proxy",
+          "egress-proxy-network",
           { from: [{ podSelector: { matchLabels: { "agent-platform.io/workload": "agent" } } }], ports: [{ protocol: "TCP", port: 3128 }, { protocol: "TCP", port: 8443 }] },
         ],
         [
-          "egress-proxy",
+          "egress-proxy-network",
           {
             from: [
               {
@@ -96,7 +96,7 @@ describe("TenantStack for every tenant of the prod stack", () => {
       const dnsRules = byNamespace(run, NP, `tenant-${id}`).flatMap((p) =>
         (p.inputs.spec.egress ?? []).filter((rule: any) => rule.ports.some((port: any) => port.port === 53)).map((rule: any) => [p.inputs.metadata.name, rule.to]),
       );
-      expect(dnsRules).toEqual([["egress-proxy", [{ ipBlock: { cidr: "1.1.1.1/32" } }]]]);
+      expect(dnsRules).toEqual([["egress-proxy-network", [{ ipBlock: { cidr: "1.1.1.1/32" } }]]]);
     }
   });
 
@@ -127,7 +127,7 @@ describe("TenantStack for every tenant of the prod stack", () => {
     for (const id of TENANTS) {
       expect(egressOf(id)).toEqual([
         [
-          "agent",
+          "agent-network",
           [
             {
               to: [{ podSelector: { matchLabels: { "agent-platform.io/workload": "egress-proxy" } } }],
@@ -139,7 +139,7 @@ describe("TenantStack for every tenant of the prod stack", () => {
             },
           ],
         ],
-        ["egress-proxy", [DNS, { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: expect.any(Array) } }], ports: [{ protocol: "TCP", port: 443 }] }]],
+        ["egress-proxy-network", [DNS, { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: expect.any(Array) } }], ports: [{ protocol: "TCP", port: 443 }] }]],
       ]);
     }
   });
@@ -157,7 +157,7 @@ describe("TenantStack for every tenant of the prod stack", () => {
     const tunnelsOf = (id: string) =>
       config(id).static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts.flatMap((v: any) => v.domains);
     // The provider host is reached only through the provider listener, which holds the key (SEC-09).
-    const providerOf = (id: string) => config(id).static_resources.listeners[1].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.host_rewrite_literal;
+    const providerOf = (id: string) => config(id).static_resources.listeners[1].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes.find((r: any) => r.route).route.host_rewrite_literal;
     expect([tunnelsOf("acme"), providerOf("acme")]).toEqual([["api.agents.example.com:443", "*"], "api.anthropic.com"]);
     expect([tunnelsOf("globex"), providerOf("globex")]).toEqual([["api.agents.example.com:443", "*"], "api.openai.com"]);
     expect([tunnelsOf("initech"), providerOf("initech")]).toEqual([["api.agents.example.com:443", "*"], "initech-prod.openai.azure.com"]);

@@ -39,7 +39,6 @@ export const monitoringEvidence: Evidence[] = [
     ],
     limitations: [
       "Vault answers /v1/sys/metrics only once its server HCL has a telemetry stanza and unauthenticated_metrics_access on the listener (docs/decisions/monitoring.md); until then the Vault target is down and SecurityMetricsMissing fires.",
-      "Tenant namespaces' default-deny NetworkPolicy blocks Prometheus from agent sidecars' port 15020; agent Envoy metrics stay unscraped until the tenant component allows it.",
     ],
   },
 ];

@@ -89,7 +89,14 @@ function outputs(values: Record<string, unknown>): string[] {
   const entries = Object.entries(values);
   if (entries.length === 0) return ["None."];
   const shown = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
-  return ["| Output | Value |", "|---|---|", ...entries.map(([k, v]) => `| ${k} | ${cell(shown(v)).slice(0, 160)} |`)];
+  // Outputs this stack leaves empty (Vault not configured yet, say) share one row.
+  const empty = entries.filter(([, v]) => v === null).map(([k]) => k);
+  return [
+    "| Output | Value |",
+    "|---|---|",
+    ...entries.filter(([, v]) => v !== null).map(([k, v]) => `| ${k} | ${cell(shown(v)).slice(0, 160)} |`),
+    ...(empty.length > 0 ? [`| ${empty.join(", ")} | null |`] : []),
+  ];
 }
 
 function helmReleases(resources: CapturedResource[]): string[] {
