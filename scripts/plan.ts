@@ -17,7 +17,7 @@ import { ConfigError } from "../config/errors";
 import { type AnyStackConfig, parseProgramConfig } from "../config/load";
 import { ProgramFailed, runProgram } from "./engine/run";
 import { CliConfigError, REPO_ROOT, readStackConfig } from "./engine/stackFile";
-import { PlannedResource, diffPlans, formatDiff } from "./plan/diff";
+import { PlannedResource, diffPlans, formatDiff, plannedResources } from "./plan/diff";
 import { renderManifests } from "./plan/manifests";
 import { policyResources, runPolicyPack } from "./plan/policies";
 import { renderSummary } from "./plan/summary";
@@ -65,15 +65,7 @@ async function main(): Promise<number> {
   }
   step(`Program declared ${run.resources.length} resources in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 
-  const resources: PlannedResource[] = run.resources.map(({ urn, type, name, parent, inputs, options }) => ({
-    urn,
-    type,
-    name,
-    parent,
-    inputs,
-    options,
-    ...(type === "pulumi:pulumi:Stack" ? { outputs: run.outputs } : {}),
-  }));
+  const resources = plannedResources(run);
   const manifests = renderManifests(run.resources);
   const catalog = buildCatalog();
   const policyConfig = values["policy-config"] ? JSON.parse(fs.readFileSync(values["policy-config"], "utf8")) : {};

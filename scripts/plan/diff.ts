@@ -19,6 +19,22 @@ export interface PlannedResource {
   outputs?: unknown;
 }
 
+/** What a plan keeps of each declared resource, the stack's outputs on the root Stack. */
+export function plannedResources(run: {
+  resources: { urn: string; type: string; name: string; parent?: string; inputs: unknown; options: unknown }[];
+  outputs: unknown;
+}): PlannedResource[] {
+  return run.resources.map(({ urn, type, name, parent, inputs, options }) => ({
+    urn,
+    type,
+    name,
+    parent,
+    inputs,
+    options,
+    ...(type === "pulumi:pulumi:Stack" ? { outputs: run.outputs } : {}),
+  }));
+}
+
 export type ChangeKind = "create" | "update" | "replace" | "delete";
 
 export interface ResourceChange {

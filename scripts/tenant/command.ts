@@ -1,5 +1,5 @@
 import { runProgram } from "../engine/run";
-import { type PlannedResource, diffPlans, formatDiff } from "../plan/diff";
+import { type PlannedResource, diffPlans, formatDiff, plannedResources } from "../plan/diff";
 import { policyResources, runPolicyPack } from "../plan/policies";
 import { type CommandPlan, planCommand, qualifiedStack, stackFor } from "./decide";
 import { type Step, type TenantCommand, TenantCommandError, type TenantStackSettings } from "./types";
@@ -79,8 +79,7 @@ async function list(command: TenantCommand, workspace: TenantWorkspace): Promise
 /** The offline plan of a tenants stack with these settings, as the engine and the policy pack see it. */
 export async function planStackOffline(stack: string, settings: TenantStackSettings) {
   const run = await runProgram({ stack, stackDocument: { config: { stackRole: "tenants", ...settings } } });
-  const resources: PlannedResource[] = run.resources.map(({ urn, type, name, parent, inputs, options }) => ({ urn, type, name, parent, inputs, options }));
-  return { run, resources, policies: runPolicyPack(policyResources(run)) };
+  return { run, resources: plannedResources(run), policies: runPolicyPack(policyResources(run)) };
 }
 
 /** `--dry-run`: every configuration the steps would give the stack, planned offline, diffed in turn. */

@@ -1,4 +1,6 @@
+import type { z } from "zod";
 import type { TenantLifecycle, TenantPlanName } from "../../config/defaults";
+import type { vaultSchema } from "../../config/tenantSchema";
 
 export const VERBS = ["create", "update", "suspend", "resume", "delete", "list"] as const;
 export type Verb = (typeof VERBS)[number];
@@ -14,14 +16,8 @@ export interface TenantEntry {
   lifecycle?: TenantLifecycle;
 }
 
-/** How a tenants stack's Pulumi program reaches Vault (config `vault`); no token, ever. */
-export interface VaultSettings {
-  configure: boolean;
-  address?: string;
-  jwtRole?: string;
-  caCertFile?: string;
-  tlsServerName?: string;
-}
+/** How a tenants stack's Pulumi program reaches Vault (config `vault`, as given); no token, ever. */
+export type VaultSettings = z.input<typeof vaultSchema>;
 
 /** Everything a tenants stack is configured with; it exports the same as its `settings` output. */
 export interface TenantStackSettings {
