@@ -18,7 +18,7 @@ import { VaultCluster } from "../components/vault/cluster";
 import { VaultConfiguration } from "../components/vault/configuration";
 import { VaultSecretsOperator } from "../components/vault/operator";
 import { type StackConfig, dataTierSettings } from "../config/schema";
-import { istiodClusterIp, kubernetesClusterIp, type TenantContext, vaultProvider } from "./context";
+import { declarePlatformReady, istiodClusterIp, kubernetesClusterIp, type TenantContext, vaultProvider } from "./context";
 
 
 /** The shared platform: cluster, mesh and edge, Vault, monitoring, admission and runtime security. */
@@ -133,7 +133,7 @@ export function buildPlatform(config: StackConfig, region: string, clusterName: 
     storageClassName: cluster.storageClassName,
     platformApiHost: mesh.apiHost,
     vault: vaultConfig?.agentAccess(),
-    dependsOn: [admission, mesh, secretsOperator, gvisorMonitor],
+    dependsOn: [declarePlatformReady(cluster.provider, { admission, mesh, "vault-secrets-operator": secretsOperator, "gvisor-monitor": gvisorMonitor })],
   };
   const outputs = {
     apiHost: mesh.apiHost,

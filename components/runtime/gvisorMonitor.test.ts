@@ -120,7 +120,9 @@ describe("gVisor monitor as composed", () => {
     const userData = Buffer.from(template.inputs.userData, "base64").toString("utf8");
     expect(userData).toContain(`  pod-init-config = "${RUNSC_POD_INIT_PATH}"`);
     expect(userData).toContain(`cat > ${RUNSC_POD_INIT_PATH} <<'AGENT_PLATFORM_FILE'`);
-    const agent = run.findResource("kubernetes:apps/v1:StatefulSet", "tenant-acme-agent");
-    expect(agent.options.dependsOn).toContain(daemonSet.urn);
+    // Tenants wait for the platform through one marker (docs/decisions/tenant-dependencies.md).
+    const ready = run.findResource("kubernetes:core/v1:ConfigMap", "platform-ready");
+    expect(ready.options.dependsOn).toContain(daemonSet.urn);
+    expect(run.findResource("kubernetes:apps/v1:StatefulSet", "tenant-acme-agent").options.dependsOn).toContain(ready.urn);
   });
 });
