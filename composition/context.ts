@@ -1,11 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
+import { standardLabels } from "../components/shared/labels";
 import type { VaultAgentAccess } from "../components/vault/configuration";
 import { vaultProviderArgs } from "../components/vault/provider";
 import { PROJECT } from "../config/defaults";
 import type { StackConfig } from "../config/schema";
-import { standardLabels } from "../components/shared/labels";
 
 /*
  * What the platform and the tenants share, whether the tenants are declared beside the platform

@@ -49,7 +49,7 @@ function main(): void {
   const shapes = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "agent-platform-bench-")), "shapes.json");
   for (const tenants of sizes) {
     const program = measure(["program", String(tenants), shapes]);
-    const floors = [measure(["floor", String(program.resources)]), measure(["shaped", shapes])];
+    const floors = [measure(["floor", String(program.resources)]), measure(["same-inputs", shapes])];
     const perTenant = (program.resources - baseline.resources) / tenants;
     const columns = floors.flatMap((floor) => [
       floor.seconds.toFixed(1),

@@ -12,7 +12,7 @@ import { privateBlocks } from "../components/data/network";
 import { renderManifests } from "../scripts/plan/manifests";
 import { mockClusterIp } from "../scripts/engine/mocks";
 import type { CapturedResource } from "../scripts/engine/capture";
-import { runProgram } from "../scripts/engine/run";
+import { type ProgramRun, runProgram } from "../scripts/engine/run";
 import { YAML_OPTIONS, analyze, connAtoms, connectivityMap, mergeIntervals, parseRanges, subtract } from "./network/analyzer";
 import { CHART_WORKLOADS, UNLISTED, probeManifests, unlistedProbe } from "./network/chartWorkloads";
 import { CHART_SERVICES, EgressPeerUse, clusterIpMismatches } from "./network/clusterIp";
@@ -34,6 +34,7 @@ type Manifest = { apiVersion: string; kind: string; metadata: { name: string; na
 const yamlOf = new Map<Manifest, string>();
 
 let dir: string;
+let run: ProgramRun;
 let resources: CapturedResource[];
 let objects: Manifest[];
 let policies: Manifest[];
@@ -50,7 +51,7 @@ function analyzedMap(manifests: Manifest[]): string[] {
 const lines = (pattern: RegExp) => map.filter((line) => pattern.test(line));
 
 beforeAll(async () => {
-  const run = await runProgram({ stack: "prod" });
+  run = await runProgram({ stack: "prod" });
   resources = run.resources;
   objects = [...renderManifests(run.resources).values()].flatMap((text) => parseAllDocuments(text).map((doc) => doc.toJS() as Manifest));
   policies = objects.filter((o) => o.kind === "NetworkPolicy");
@@ -169,26 +170,13 @@ describe("network connectivity of the prod plan, computed by np-guard's netpol-a
   });
 
   it("declares each namespace's policies before the charts and workloads in it, and CoreDNS's before every chart", () => {
-    const byUrn = new Map(resources.map((r) => [r.urn, r]));
-    const children = (urn: string) => resources.filter((r) => r.parent === urn).map((r) => r.urn);
-    const waitsFor = (start: CapturedResource) => {
-      const seen = new Set<string>();
-      const visit = (urn: string) => {
-        if (seen.has(urn)) return;
-        seen.add(urn);
-        const r = byUrn.get(urn);
-        [...(r?.options.dependsOn ?? []), ...(r && !r.custom ? children(urn) : [])].forEach(visit);
-      };
-      start.options.dependsOn.forEach(visit);
-      return seen;
-    };
     const NP_TYPE = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
     const RELEASE = "kubernetes:helm.sh/v3:Release";
     const workloads = resources.filter((r) => r.type === RELEASE || /^kubernetes:(apps\/v1:(Deployment|StatefulSet|DaemonSet)|batch\/v1:CronJob)$/.test(r.type));
     const namespaceOf = (r: CapturedResource) => (r.type === RELEASE ? r.inputs.namespace : r.inputs.metadata?.namespace);
     const coredns = resources.find((r) => r.type === NP_TYPE && r.inputs.metadata.namespace === "kube-system" && r.inputs.metadata.name === "coredns")!;
     const late = workloads.flatMap((w) => {
-      const before = waitsFor(w);
+      const before = run.waitsFor(w);
       // The policies its own component declares in its namespace, the namespace's baseline included.
       const needed = resources.filter((p) => p.type === NP_TYPE && p.parent === w.parent && p.inputs.metadata.namespace === namespaceOf(w));
       return [...needed, ...(w.type === RELEASE ? [coredns] : [])].filter((p) => !before.has(p.urn)).map((p) => `${w.name} before ${p.name}`);

@@ -1,4 +1,3 @@
-import type { CapturedResource } from "../scripts/engine/capture";
 import { type ProgramRun, runProgram } from "../scripts/engine/run";
 
 const PLATFORM_PARTS = [
@@ -7,21 +6,6 @@ const PLATFORM_PARTS = [
   "agent-platform:vault:VaultSecretsOperator::vault-secrets-operator",
   "agent-platform:runtime:GvisorMonitor::gvisor-monitor",
 ];
-
-/** Every URN a resource waits for, as the engine orders steps: its dependencies, theirs, and a component's children. */
-function waitsFor(run: ProgramRun, start: CapturedResource): Set<string> {
-  const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
-  const seen = new Set<string>();
-  const visit = (urn: string) => {
-    if (seen.has(urn)) return;
-    seen.add(urn);
-    const resource = byUrn.get(urn);
-    if (!resource) return;
-    [...resource.options.dependsOn, ...(resource.custom ? [] : run.childrenOf(urn).map((c) => c.urn))].forEach(visit);
-  };
-  start.options.dependsOn.forEach(visit);
-  return seen;
-}
 
 /** The custom resources of a component, at any depth. */
 function customResourcesOf(run: ProgramRun, componentUrn: string): string[] {
@@ -35,10 +19,11 @@ describe("what a tenant waits for", () => {
   });
 
   const partUrn = (suffix: string) => run.resources.find((r) => r.urn.endsWith(suffix))!.urn;
+  const platformResources = () => PLATFORM_PARTS.flatMap((suffix) => customResourcesOf(run, partUrn(suffix)));
   const tenantResources = () => run.resources.filter((r) => r.custom && r.name.startsWith("tenant-acme-"));
 
   it("starts its custom resources and pods only once admission, the mesh, the secrets operator and the runtime monitor all exist", () => {
-    const platform = PLATFORM_PARTS.flatMap((suffix) => customResourcesOf(run, partUrn(suffix)));
+    const platform = platformResources();
     expect(platform.length).toBeGreaterThan(60);
     const needsPlatform = tenantResources().filter((r) => /StatefulSet|Deployment|cert-manager|secrets\.hashicorp|istio/.test(r.type));
     expect(needsPlatform.map((r) => r.name).sort()).toEqual([
@@ -54,7 +39,7 @@ describe("what a tenant waits for", () => {
       "tenant-acme-vault-auth",
     ]);
     const early = needsPlatform.flatMap((r) => {
-      const before = waitsFor(run, r);
+      const before = run.waitsFor(r);
       return platform.filter((urn) => !before.has(urn)).map((urn) => `${r.name} before ${urn.split("::").pop()}`);
     });
     expect(early).toEqual([]);
@@ -64,7 +49,7 @@ describe("what a tenant waits for", () => {
     const ready = run.findResource("kubernetes:core/v1:ConfigMap", "platform-ready");
     expect(ready.inputs.metadata).toMatchObject({ namespace: "kube-system", name: "agent-platform-ready" });
     expect(ready.inputs.data).toEqual({ waitsFor: "admission,gvisor-monitor,mesh,vault-secrets-operator" });
-    const platform = PLATFORM_PARTS.flatMap((suffix) => customResourcesOf(run, partUrn(suffix)));
+    const platform = platformResources();
     expect(platform.filter((urn) => !ready.options.dependsOn.includes(urn))).toEqual([]);
     const recorded = tenantResources().reduce((sum, r) => sum + r.options.dependsOn.length, 0);
     expect(tenantResources().filter((r) => r.options.dependsOn.some((urn) => platform.includes(urn))).map((r) => r.name)).toEqual([]);

@@ -1,5 +1,5 @@
 import { runProgram } from "../engine/run";
-import { declareBare, declareShaped, shapesOf } from "./floors";
+import { declareBare, declareSameInputs, shapesOf } from "./floors";
 
 describe("the bench's floors", () => {
   it("registers as many bare resources as asked, each of one property", async () => {
@@ -15,7 +15,7 @@ describe("the bench's floors", () => {
   it("registers the program's own resources again with the inputs it declared, and nothing of the program's", async () => {
     const program = await runProgram({ stack: "prod", config: { tenants: [{ id: "t0000", plan: "small", modelProvider: "anthropic" }] } });
     const shapes = shapesOf(program.resources);
-    const floor = await runProgram({ configOnly: true, program: async () => declareShaped(shapes) });
+    const floor = await runProgram({ configOnly: true, program: async () => declareSameInputs(shapes) });
     expect(floor.resources.length).toBe(program.resources.length);
     const agent = program.findResource("kubernetes:apps/v1:StatefulSet", "tenant-t0000-agent");
     const index = shapes.findIndex((s) => s.name === agent.name);

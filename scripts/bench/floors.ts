@@ -18,7 +18,7 @@ class Group extends pulumi.ComponentResource {
   }
 }
 
-/** What the shaped floor needs of a resource the program declared. */
+/** What the same-inputs floor needs of a resource the program declared. */
 export type ResourceShape = Pick<CapturedResource, "name" | "custom" | "inputs">;
 
 /** The bare floor: `count` resources of one property each, the least a resource costs the SDK. */
@@ -27,11 +27,11 @@ export function declareBare(count: number): void {
 }
 
 /**
- * The shaped floor: one resource per resource of the program, with the inputs it declared as plain
+ * The same-inputs floor: one resource per resource of the program, with the inputs it declared as plain
  * values (no Outputs, no dependencies, no components of the program's own), and an empty component
  * for each of its components. What is left above it is the program's own cost.
  */
-export function declareShaped(shapes: ResourceShape[]): void {
+export function declareSameInputs(shapes: ResourceShape[]): void {
   shapes.forEach((shape, i) => (shape.custom ? new Bare(`${shape.name}-${i}`, shape.inputs) : new Group(`${shape.name}-${i}`)));
 }
 

@@ -55,6 +55,11 @@ export interface ProgramRun {
   findResources(type: string): CapturedResource[];
   /** Direct children of a resource. */
   childrenOf(urn: string): CapturedResource[];
+  /**
+   * Every URN a resource waits for, as the engine orders steps: its dependencies, theirs, and the
+   * children of any component among them.
+   */
+  waitsFor(resource: CapturedResource): Set<string>;
 }
 
 /** The program failed; `resources` says what it had declared before it did. */
@@ -236,6 +241,20 @@ function toRun(
     },
     childrenOf(urn) {
       return ordered.filter((r) => r.parent === urn);
+    },
+    waitsFor(resource) {
+      const byUrn = new Map(ordered.map((r) => [r.urn, r]));
+      const seen = new Set<string>();
+      const visit = (urn: string) => {
+        if (seen.has(urn)) return;
+        seen.add(urn);
+        const found = byUrn.get(urn);
+        if (!found) return;
+        const children = found.custom ? [] : ordered.filter((r) => r.parent === urn).map((r) => r.urn);
+        [...found.options.dependsOn, ...children].forEach(visit);
+      };
+      resource.options.dependsOn.forEach(visit);
+      return seen;
     },
   };
 }
